@@ -1,0 +1,15 @@
+namespace NnSimd.Internal;
+
+/// <summary>A row count known to the JIT: a micro-kernel specialised per count folds its unused rows away.</summary>
+internal interface IRowCount
+{
+    static abstract int Count { get; }
+}
+
+internal readonly struct Rows8 : IRowCount { public static int Count => 8; }
+
+internal readonly struct Rows4 : IRowCount { public static int Count => 4; }
+
+internal readonly struct Rows2 : IRowCount { public static int Count => 2; }
+
+internal readonly struct Rows1 : IRowCount { public static int Count => 1; }

@@ -1,0 +1,52 @@
+namespace NnSimd.Kernels.Reference;
+
+/// <summary>Plain float64 softmax of one finite row, shifted by its max: the oracle for <see cref="Softmax"/>.</summary>
+internal static class SoftmaxReference
+{
+    public static double[] Row(ReadOnlySpan<float> x)
+    {
+        double max = double.NegativeInfinity;
+        foreach (float v in x)
+        {
+            max = Math.Max(max, v);
+        }
+
+        var y = new double[x.Length];
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = Math.Exp(x[i] - max);
+            sum += y[i];
+        }
+
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] /= sum;
+        }
+
+        return y;
+    }
+
+    public static double[] LogRow(ReadOnlySpan<float> x)
+    {
+        double max = double.NegativeInfinity;
+        foreach (float v in x)
+        {
+            max = Math.Max(max, v);
+        }
+
+        double sum = 0;
+        foreach (float v in x)
+        {
+            sum += Math.Exp(v - max);
+        }
+
+        var y = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = x[i] - max - Math.Log(sum);
+        }
+
+        return y;
+    }
+}

@@ -1,0 +1,256 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NnSimd.Internal;
+
+namespace NnSimd.Kernels;
+
+/// <summary>
+/// Row-wise softmax, log-softmax and argmax over a row-major <c>[rows x cols]</c> buffer.
+/// Overflow-safe: each row is shifted by its maximum first, so softmax([1010, 1000, 990]) equals
+/// softmax([20, 10, 0]) and nothing overflows. Rows that are not finite, defined as the limits of finite rows:
+/// <list type="bullet">
+/// <item>a row with any NaN gives a row of NaN (bad input is never hidden);</item>
+/// <item>a row whose maximum is +Inf shares the mass equally among its +Inf entries, the others get 0;</item>
+/// <item>a row of all -Inf is uniform, 1 / cols, as any row of equal entries.</item>
+/// </list>
+/// So every row without NaN sums to 1 with entries in [0, 1]. The summation order within a row is fixed,
+/// so a row's result does not depend on the other rows or on its position.
+/// </summary>
+public static class Softmax
+{
+    /// <summary>y[r, :] = softmax(x[r, :]) for each of the <c>x.Length / cols</c> rows. In place allowed.</summary>
+    public static void Rows(ReadOnlySpan<float> x, int cols, Span<float> y) => RowsCore(x, cols, y, log: false);
+
+    /// <summary>y[r, :] = log(softmax(x[r, :])) = x - max - log(sum(exp(x - max))): never takes log(0) of a finite row.</summary>
+    public static void LogRows(ReadOnlySpan<float> x, int cols, Span<float> y) => RowsCore(x, cols, y, log: true);
+
+    /// <summary>
+    /// The index of each row's maximum, the first on ties; a row with NaN gives its first NaN's index
+    /// (as NumPy's argmax does). <paramref name="classes"/> has one entry per row.
+    /// </summary>
+    public static void ArgMaxRows(ReadOnlySpan<float> x, int cols, Span<int> classes)
+    {
+        Guard.Positive(cols, nameof(cols));
+        int rows = CheckRows(x, cols);
+        if (classes.Length != rows)
+        {
+            Guard.ThrowArgument($"x has {rows} rows of {cols} but classes has {classes.Length} entries.", nameof(classes));
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            classes[r] = ArgMax(x.Slice(r * cols, cols));
+        }
+    }
+
+    /// <summary>The index of the maximum of <paramref name="x"/> (first on ties, first NaN if any).</summary>
+    public static int ArgMax(ReadOnlySpan<float> x)
+    {
+        if (x.IsEmpty)
+        {
+            Guard.ThrowArgument("ArgMax of an empty row is undefined.", nameof(x));
+        }
+
+        int best = 0;
+        float bestValue = x[0];
+        if (float.IsNaN(bestValue))
+        {
+            return 0;
+        }
+
+        for (int i = 1; i < x.Length; i++)
+        {
+            float v = x[i];
+            if (float.IsNaN(v))
+            {
+                return i;
+            }
+
+            if (v > bestValue)
+            {
+                bestValue = v;
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static int CheckRows(ReadOnlySpan<float> x, int cols)
+    {
+        if (x.Length % cols != 0)
+        {
+            Guard.ThrowArgument($"x has {x.Length} elements, not a whole number of rows of {cols}.", nameof(x));
+        }
+
+        return x.Length / cols;
+    }
+
+    private static void RowsCore(ReadOnlySpan<float> x, int cols, Span<float> y, bool log)
+    {
+        Guard.Positive(cols, nameof(cols));
+        Guard.SameLength(x, y, nameof(x), nameof(y));
+        Guard.NoPartialOverlap(x, y, nameof(x), nameof(y));
+        int rows = CheckRows(x, cols);
+        for (int r = 0; r < rows; r++)
+        {
+            Row(x.Slice(r * cols, cols), y.Slice(r * cols, cols), log);
+        }
+    }
+
+    /// <summary>One row, x and y of equal length (same span allowed).</summary>
+    internal static void Row(ReadOnlySpan<float> x, Span<float> y, bool log)
+    {
+        switch (Simd.Path)
+        {
+            case SimdPath.Vector512: Row<Simd512, Vector512<float>>(x, y, log); break;
+            case SimdPath.Vector256: Row<Simd256, Vector256<float>>(x, y, log); break;
+            case SimdPath.Vector128: Row<Simd128, Vector128<float>>(x, y, log); break;
+            default: Row<Scalar1, float>(x, y, log); break;
+        }
+    }
+
+    [SkipLocalsInit]
+    private static void Row<TSimd, TVec>(ReadOnlySpan<float> x, Span<float> y, bool log)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        float max = Max<TSimd, TVec>(x);
+        if (float.IsInfinity(max) || float.IsNaN(max))
+        {
+            NonFiniteRow(x, y, max, log);
+            return;
+        }
+
+        // Pass 1: y = exp(x - max), sum in a fixed order (vector lanes, then across, then the padded tail).
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        int n = x.Length;
+        int w = TSimd.Count;
+        TVec shift = TSimd.Broadcast(max);
+        TVec acc = TSimd.Zero;
+        int i = 0;
+        for (; i <= n - w; i += w)
+        {
+            TVec e = TSimd.Exp(TSimd.Subtract(TSimd.Load(ref Unsafe.Add(ref xs, i)), shift));
+            acc = TSimd.Add(acc, e);
+            if (!log)
+            {
+                TSimd.Store(e, ref Unsafe.Add(ref ys, i));
+            }
+        }
+
+        float sum = TSimd.Sum(acc);
+        if (i < n)
+        {
+            // Pad with -Inf: exp(-Inf - max) = 0 adds nothing to the sum.
+            Span<float> block = stackalloc float[16];
+            block.Fill(float.NegativeInfinity);
+            x[i..].CopyTo(block);
+            ref float b = ref MemoryMarshal.GetReference(block);
+            TVec e = TSimd.Exp(TSimd.Subtract(TSimd.Load(ref b), shift));
+            sum += TSimd.Sum(e);
+            if (!log)
+            {
+                TSimd.Store(e, ref b);
+                block[..(n - i)].CopyTo(y[i..]);
+            }
+        }
+
+        // A NaN anywhere made the sum NaN, and NaN spreads to the whole row below: as documented.
+        if (log)
+        {
+            // (x - max) - log(sum), not x - (max + log(sum)): with max near 3e38 the latter loses log(sum).
+            float logSum = MathF.Log(sum);
+            for (int j = 0; j < n; j++)
+            {
+                y[j] = (x[j] - max) - logSum;
+            }
+        }
+        else
+        {
+            // Division, not multiplication by 1/sum: one rounding per entry instead of two.
+            TVec s = TSimd.Broadcast(sum);
+            i = 0;
+            for (; i <= n - w; i += w)
+            {
+                TSimd.Store(TSimd.Divide(TSimd.Load(ref Unsafe.Add(ref ys, i)), s), ref Unsafe.Add(ref ys, i));
+            }
+
+            for (; i < n; i++)
+            {
+                y[i] /= sum;
+            }
+        }
+    }
+
+    private static float Max<TSimd, TVec>(ReadOnlySpan<float> x)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        int n = x.Length;
+        int w = TSimd.Count;
+        float max = float.NegativeInfinity;
+        int i = 0;
+        if (n >= w)
+        {
+            TVec m = TSimd.Load(ref xs);
+            for (i = w; i <= n - w; i += w)
+            {
+                m = TSimd.Max(m, TSimd.Load(ref Unsafe.Add(ref xs, i)));
+            }
+
+            max = TSimd.MaxAcross(m);
+        }
+
+        for (; i < n; i++)
+        {
+            max = MathF.Max(max, x[i]);
+        }
+
+        return max;
+    }
+
+    /// <summary>The rare rows: max is NaN, +Inf or -Inf. Plain loops; the definitions are in the class summary.</summary>
+    private static void NonFiniteRow(ReadOnlySpan<float> x, Span<float> y, float max, bool log)
+    {
+        int n = x.Length;
+        if (float.IsNaN(max) || HasNaN(x))
+        {
+            y.Fill(float.NaN);
+            return;
+        }
+
+        if (float.IsPositiveInfinity(max))
+        {
+            int count = x.Count(float.PositiveInfinity);
+            float share = 1f / count;
+            float logShare = -MathF.Log(count);
+            for (int j = 0; j < n; j++)
+            {
+                bool inf = float.IsPositiveInfinity(x[j]);
+                y[j] = log ? (inf ? logShare : float.NegativeInfinity) : (inf ? share : 0f);
+            }
+
+            return;
+        }
+
+        // Every entry is -Inf.
+        y.Fill(log ? -MathF.Log(n) : 1f / n);
+    }
+
+    private static bool HasNaN(ReadOnlySpan<float> x)
+    {
+        foreach (float v in x)
+        {
+            if (float.IsNaN(v))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
