@@ -1,0 +1,39 @@
+using System.Numerics.Tensors;
+using BenchmarkDotNet.Attributes;
+using NnSimd.Kernels;
+
+namespace NnSimd.Benchmarks;
+
+/// <summary>Sigmoid and softmax: a naive loop, TensorPrimitives, and NnSimd.</summary>
+[MemoryDiagnoser]
+public class ActivationBenchmarks
+{
+    private float[] _x = [];
+    private float[] _y = [];
+
+    [Params(5000, 100_000)]
+    public int Length { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var rng = new Random(1);
+        _x = Enumerable.Range(0, Length).Select(_ => (float)(rng.NextDouble() * 20 - 10)).ToArray();
+        _y = new float[Length];
+    }
+
+    [Benchmark(Baseline = true)]
+    public void SigmoidNaive() => NaiveKernels.Sigmoid(_x, _y);
+
+    [Benchmark]
+    public void SigmoidTensorPrimitives() => TensorPrimitives.Sigmoid(_x, _y);
+
+    [Benchmark]
+    public void SigmoidNnSimd() => Activations.Sigmoid(_x, _y);
+
+    [Benchmark]
+    public void SoftmaxRowsOf10Naive() => NaiveKernels.SoftmaxRows(_x, _y, 10);
+
+    [Benchmark]
+    public void SoftmaxRowsOf10NnSimd() => Softmax.Rows(_x, 10, _y);
+}

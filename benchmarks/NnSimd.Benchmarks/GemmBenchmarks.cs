@@ -1,0 +1,42 @@
+using BenchmarkDotNet.Attributes;
+using NnSimd.Kernels;
+
+namespace NnSimd.Benchmarks;
+
+/// <summary>C = A . B at the MNIST network's shapes: naive triple loop against the packed, tiled GEMM.</summary>
+[MemoryDiagnoser]
+public class GemmBenchmarks
+{
+    private float[] _a = [];
+    private float[] _b = [];
+    private float[] _c = [];
+    private float[] _bias = [];
+    private PackedMatrix _packed = null!;
+
+    [Params("100x784x50", "100x50x100", "100x100x10", "1x784x50")]
+    public string Shape { get; set; } = "100x784x50";
+
+    private int M => int.Parse(Shape.Split('x')[0], System.Globalization.CultureInfo.InvariantCulture);
+    private int K => int.Parse(Shape.Split('x')[1], System.Globalization.CultureInfo.InvariantCulture);
+    private int N => int.Parse(Shape.Split('x')[2], System.Globalization.CultureInfo.InvariantCulture);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var rng = new Random(42);
+        _a = Enumerable.Range(0, M * K).Select(_ => (float)rng.NextDouble()).ToArray();
+        _b = Enumerable.Range(0, K * N).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        _bias = new float[N];
+        _c = new float[M * N];
+        _packed = PackedMatrix.Pack(_b, K, N);
+    }
+
+    [Benchmark(Baseline = true)]
+    public void Naive() => NaiveKernels.Gemm(_a, _b, _c, M, K, N);
+
+    [Benchmark]
+    public void NnSimd() => Gemm.Multiply(_a, M, K, _packed, [], Activation.Identity, _c);
+
+    [Benchmark]
+    public void NnSimdBiasSigmoid() => Gemm.Multiply(_a, M, K, _packed, _bias, Activation.Sigmoid, _c);
+}

@@ -1,0 +1,54 @@
+namespace NnSimd.Benchmarks;
+
+/// <summary>The plain loops users would write first: the baselines every benchmark's Ratio is against.</summary>
+internal static class NaiveKernels
+{
+    // c: [m x n] = a: [m x k] . b: [k x n], row-major, i-p-j order (the cache-friendly naive order).
+    public static void Gemm(float[] a, float[] b, float[] c, int m, int k, int n)
+    {
+        Array.Clear(c, 0, m * n);
+        for (int i = 0; i < m; i++)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                float aip = a[i * k + p];
+                for (int j = 0; j < n; j++)
+                {
+                    c[i * n + j] += aip * b[p * n + j];
+                }
+            }
+        }
+    }
+
+    public static void Sigmoid(float[] x, float[] y)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = 1f / (1f + MathF.Exp(-x[i]));
+        }
+    }
+
+    public static void SoftmaxRows(float[] x, float[] y, int cols)
+    {
+        for (int r = 0; r < x.Length / cols; r++)
+        {
+            float max = float.NegativeInfinity;
+            for (int j = 0; j < cols; j++)
+            {
+                max = MathF.Max(max, x[r * cols + j]);
+            }
+
+            float sum = 0;
+            for (int j = 0; j < cols; j++)
+            {
+                y[r * cols + j] = MathF.Exp(x[r * cols + j] - max);
+                sum += y[r * cols + j];
+            }
+
+            for (int j = 0; j < cols; j++)
+            {
+                y[r * cols + j] /= sum;
+            }
+        }
+    }
+}
