@@ -1,1 +1,9 @@
-return 0;
+using System.CommandLine;
+using NnSimd.Cli.Commands;
+
+var root = new RootCommand("NnSimd: SIMD inference and training of small neural networks.")
+{
+    InfoCommand.Create(),
+};
+
+return root.Parse(args).Invoke();
