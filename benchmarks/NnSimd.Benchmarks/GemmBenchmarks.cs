@@ -16,13 +16,15 @@ public class GemmBenchmarks
     [Params("100x784x50", "100x50x100", "100x100x10", "1x784x50")]
     public string Shape { get; set; } = "100x784x50";
 
-    private int M => int.Parse(Shape.Split('x')[0], System.Globalization.CultureInfo.InvariantCulture);
-    private int K => int.Parse(Shape.Split('x')[1], System.Globalization.CultureInfo.InvariantCulture);
-    private int N => int.Parse(Shape.Split('x')[2], System.Globalization.CultureInfo.InvariantCulture);
+    private int M { get; set; }
+    private int K { get; set; }
+    private int N { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
+        int[] mkn = Shape.Split('x').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        (M, K, N) = (mkn[0], mkn[1], mkn[2]);
         var rng = new Random(42);
         _a = Enumerable.Range(0, M * K).Select(_ => (float)rng.NextDouble()).ToArray();
         _b = Enumerable.Range(0, K * N).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();

@@ -111,6 +111,9 @@ public static class Gemm
             for (int i0 = 0; i0 < m; i0 += GemmBlocking.RowBlock)
             {
                 int end = Math.Min(m, i0 + GemmBlocking.RowBlock);
+                // Rows in tiles of 8 (and one of 4), panel by panel; the last 0..3 rows one at a time across
+                // several panels at once, so even a single row keeps four FMA chains in flight.
+                int tiled = i0 + (end - i0) / 4 * 4;
                 for (int j = 0; j < b.Panels; j++)
                 {
                     int col = j * w;
@@ -119,30 +122,101 @@ public static class Gemm
                     TVec biasVector = last && !bias.IsEmpty ? LoadPartial<TSimd, TVec>(ref Unsafe.AsRef(in bias[col]), cols, ref scratch) : TSimd.Zero;
                     var tile = new TileArgs<TVec>(k, n, kc, cols, biasVector, first, last);
                     int i = i0;
-                    for (; i + 8 <= end; i += 8)
+                    for (; i + 8 <= tiled; i += 8)
                     {
                         Tile<TSimd, TVec, TAct, Rows8>(ref Unsafe.Add(ref a0, i * k + kc0), ref panel, ref Unsafe.Add(ref c0, i * n + col), tile, ref scratch);
                     }
 
-                    if (end - i >= 4)
+                    if (i < tiled)
                     {
                         Tile<TSimd, TVec, TAct, Rows4>(ref Unsafe.Add(ref a0, i * k + kc0), ref panel, ref Unsafe.Add(ref c0, i * n + col), tile, ref scratch);
-                        i += 4;
+                    }
+                }
+
+                for (int i = tiled; i < end; i++)
+                {
+                    ref float row = ref Unsafe.Add(ref a0, i * k + kc0);
+                    int j = 0;
+                    for (; j + 4 <= b.Panels; j += 4)
+                    {
+                        RowPanels<TSimd, TVec, TAct, Panels4>(ref row, b, j, kc0, kc, ref Unsafe.Add(ref c0, i * n), bias, first, last, ref scratch);
                     }
 
-                    if (end - i >= 2)
+                    if (j + 2 <= b.Panels)
                     {
-                        Tile<TSimd, TVec, TAct, Rows2>(ref Unsafe.Add(ref a0, i * k + kc0), ref panel, ref Unsafe.Add(ref c0, i * n + col), tile, ref scratch);
-                        i += 2;
+                        RowPanels<TSimd, TVec, TAct, Panels2>(ref row, b, j, kc0, kc, ref Unsafe.Add(ref c0, i * n), bias, first, last, ref scratch);
+                        j += 2;
                     }
 
-                    if (end - i == 1)
+                    if (j < b.Panels)
                     {
-                        Tile<TSimd, TVec, TAct, Rows1>(ref Unsafe.Add(ref a0, i * k + kc0), ref panel, ref Unsafe.Add(ref c0, i * n + col), tile, ref scratch);
+                        RowPanels<TSimd, TVec, TAct, Panels1>(ref row, b, j, kc0, kc, ref Unsafe.Add(ref c0, i * n), bias, first, last, ref scratch);
                     }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The single-row micro-kernel: one row of A times TPanels consecutive panels, starting at panel j0, into
+    /// row c. Same contract as <see cref="Tile"/>; each element is the same FMA chain over k as in a row tile,
+    /// so a row's result does not depend on which kernel computed it.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void RowPanels<TSimd, TVec, TAct, TPanels>(
+        ref float a, PackedMatrix b, int j0, int kc0, int depth, ref float c, ReadOnlySpan<float> bias, bool first, bool last, ref float scratch)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TAct : IUnaryOp
+        where TPanels : IRowCount
+    {
+        int w = TSimd.Count;
+        int n = b.Columns;
+        int col0 = j0 * w;
+        int cols0 = Math.Min(w, n - col0);
+        int cols1 = Math.Min(w, n - col0 - w);
+        int cols2 = Math.Min(w, n - col0 - 2 * w);
+        int cols3 = Math.Min(w, n - col0 - 3 * w);
+        ref float c1 = ref Unsafe.Add(ref c, col0 + w);
+        ref float c2 = ref Unsafe.Add(ref c, col0 + 2 * w);
+        ref float c3 = ref Unsafe.Add(ref c, col0 + 3 * w);
+        ref float cz = ref Unsafe.Add(ref c, col0);
+        TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
+        if (!first)
+        {
+            s0 = LoadPartial<TSimd, TVec>(ref cz, cols0, ref scratch);
+            if (TPanels.Count > 1) { s1 = LoadPartial<TSimd, TVec>(ref c1, cols1, ref scratch); }
+            if (TPanels.Count > 2) { s2 = LoadPartial<TSimd, TVec>(ref c2, cols2, ref scratch); }
+            if (TPanels.Count > 2) { s3 = LoadPartial<TSimd, TVec>(ref c3, cols3, ref scratch); }
+        }
+
+        ref float p0 = ref Unsafe.Add(ref b.Panel(j0), kc0 * w);
+        ref float p1 = ref Unsafe.Add(ref p0, TPanels.Count > 1 ? b.Rows * w : 0);
+        ref float p2 = ref Unsafe.Add(ref p0, TPanels.Count > 2 ? 2 * b.Rows * w : 0);
+        ref float p3 = ref Unsafe.Add(ref p0, TPanels.Count > 2 ? 3 * b.Rows * w : 0);
+        for (int p = 0; p < depth; p++)
+        {
+            TVec av = TSimd.Broadcast(Unsafe.Add(ref a, p));
+            s0 = TSimd.MulAdd(av, TSimd.Load(ref Unsafe.Add(ref p0, p * w)), s0);
+            if (TPanels.Count > 1) { s1 = TSimd.MulAdd(av, TSimd.Load(ref Unsafe.Add(ref p1, p * w)), s1); }
+            if (TPanels.Count > 2) { s2 = TSimd.MulAdd(av, TSimd.Load(ref Unsafe.Add(ref p2, p * w)), s2); }
+            if (TPanels.Count > 2) { s3 = TSimd.MulAdd(av, TSimd.Load(ref Unsafe.Add(ref p3, p * w)), s3); }
+        }
+
+        if (last)
+        {
+            bool hasBias = !bias.IsEmpty;
+            ref float b0 = ref MemoryMarshal.GetReference(bias);
+            s0 = TSimd.Apply<TAct>(hasBias ? TSimd.Add(s0, LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref b0, col0), cols0, ref scratch)) : s0);
+            if (TPanels.Count > 1) { s1 = TSimd.Apply<TAct>(hasBias ? TSimd.Add(s1, LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref b0, col0 + w), cols1, ref scratch)) : s1); }
+            if (TPanels.Count > 2) { s2 = TSimd.Apply<TAct>(hasBias ? TSimd.Add(s2, LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref b0, col0 + 2 * w), cols2, ref scratch)) : s2); }
+            if (TPanels.Count > 2) { s3 = TSimd.Apply<TAct>(hasBias ? TSimd.Add(s3, LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref b0, col0 + 3 * w), cols3, ref scratch)) : s3); }
+        }
+
+        StorePartial<TSimd, TVec>(s0, ref cz, cols0, ref scratch);
+        if (TPanels.Count > 1) { StorePartial<TSimd, TVec>(s1, ref c1, cols1, ref scratch); }
+        if (TPanels.Count > 2) { StorePartial<TSimd, TVec>(s2, ref c2, cols2, ref scratch); }
+        if (TPanels.Count > 2) { StorePartial<TSimd, TVec>(s3, ref c3, cols3, ref scratch); }
     }
 
     private readonly struct TileArgs<TVec>(int lda, int ldc, int depth, int cols, TVec bias, bool first, bool last)

@@ -3,32 +3,34 @@ using NnSimd.Internal;
 namespace NnSimd.Model;
 
 /// <summary>
-/// The scratch memory of a forward pass, allocated once per thread and reused: a steady-state pass allocates
-/// nothing. A network runs any batch through it in blocks of <see cref="BlockRows"/> rows (each block goes
-/// through every layer while its activations are still in cache), so its size does not grow with the batch.
-/// Not thread-safe: one workspace per thread; the network itself is shared.
+/// The scratch memory of forward passes, allocated once and reused: a steady-state pass allocates nothing.
+/// A network runs any batch through it in blocks of <see cref="BlockRows"/> rows (each block goes through
+/// every layer while its activations are still in cache), so its size does not grow with the batch.
+/// With <see cref="Threads"/> &gt; 1 a large batch is split into that many contiguous parts, one per thread
+/// (the caller's and pool threads'); results are bitwise the same as with one thread. No thread runs or
+/// spins between calls. Not thread-safe: one workspace per calling thread; the network itself is shared.
 /// </summary>
 public sealed class InferenceWorkspace
 {
-    private readonly float[] _storage;
-    private readonly int _offset;
-    private readonly int _half;
-    private readonly int[] _classes;
+    private readonly Lane[] _lanes;
+    private readonly RowWorker[] _workers;
 
-    internal InferenceWorkspace(Network network, int blockRows)
+    internal InferenceWorkspace(Network network, int blockRows, int threads)
     {
         Network = network;
         BlockRows = blockRows;
-        int widest = 1;
-        foreach (DenseLayer layer in network.Layers)
+        Threads = threads;
+        _lanes = new Lane[threads];
+        for (int i = 0; i < threads; i++)
         {
-            widest = Math.Max(widest, layer.Outputs);
+            _lanes[i] = new Lane(network, blockRows);
         }
 
-        // Round each half to 16 floats so the second buffer is 64-byte aligned too.
-        _half = checked((blockRows * widest + 15) / 16 * 16);
-        (_storage, _offset) = AlignedBuffer.Allocate(checked(2 * _half));
-        _classes = new int[blockRows];
+        _workers = new RowWorker[threads - 1];
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = new RowWorker(_lanes[i + 1]);
+        }
     }
 
     /// <summary>The network this workspace was made for.</summary>
@@ -37,7 +39,49 @@ public sealed class InferenceWorkspace
     /// <summary>Rows per block.</summary>
     public int BlockRows { get; }
 
-    internal Span<float> Buffer(int which, int length) => _storage.AsSpan(_offset + which * _half, length);
+    /// <summary>Threads a large batch is split across (1 = the calling thread only).</summary>
+    public int Threads { get; }
 
-    internal Span<int> Classes(int rows) => _classes.AsSpan(0, rows);
+    internal Lane MainLane => _lanes[0];
+
+    internal RowWorker Worker(int i) => _workers[i];
+
+    /// <summary>The buffers one thread needs: two ping-pong activation buffers, class indices, converted input.</summary>
+    internal sealed class Lane
+    {
+        private readonly float[] _storage;
+        private readonly int _offset;
+        private readonly int _half;
+        private readonly int[] _classes;
+        private readonly int _inputLength;
+        private float[]? _input;
+
+        public Lane(Network network, int blockRows)
+        {
+            Network = network;
+            BlockRows = blockRows;
+            int widest = 1;
+            foreach (DenseLayer layer in network.Layers)
+            {
+                widest = Math.Max(widest, layer.Outputs);
+            }
+
+            // Round each half to 16 floats so the second buffer is 64-byte aligned too.
+            _half = checked((blockRows * widest + 15) / 16 * 16);
+            (_storage, _offset) = AlignedBuffer.Allocate(checked(2 * _half));
+            _classes = new int[blockRows];
+            _inputLength = checked(blockRows * network.Inputs);
+        }
+
+        public Network Network { get; }
+
+        public int BlockRows { get; }
+
+        public Span<float> Buffer(int which, int length) => _storage.AsSpan(_offset + which * _half, length);
+
+        public Span<int> Classes(int rows) => _classes.AsSpan(0, rows);
+
+        /// <summary>Room for one block of converted input rows; allocated on the first byte-input call only.</summary>
+        public Span<float> Input(int length) => (_input ??= new float[_inputLength]).AsSpan(0, length);
+    }
 }

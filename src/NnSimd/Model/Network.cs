@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using NnSimd.Internal;
 using NnSimd.Kernels;
 
@@ -71,12 +72,20 @@ public sealed class Network
         $"{Inputs}-{string.Join('-', _layers.Select(l => l.Outputs))} " +
         string.Join(',', _layers.Select(l => l.Activation.ToString().ToLowerInvariant()));
 
-    /// <summary>Allocates the scratch memory for forward passes on one thread.</summary>
-    public InferenceWorkspace CreateWorkspace(int blockRows = DefaultBlockRows)
+    /// <summary>
+    /// Allocates the scratch memory for forward passes from one calling thread. With <paramref name="threads"/>
+    /// &gt; 1, batches of at least <see cref="MinRowsPerThread"/> rows per thread are split across that many
+    /// threads (parallelism is opt-in, per workspace; nothing runs between calls).
+    /// </summary>
+    public InferenceWorkspace CreateWorkspace(int threads = 1, int blockRows = DefaultBlockRows)
     {
+        Guard.Positive(threads, nameof(threads));
         Guard.Positive(blockRows, nameof(blockRows));
-        return new InferenceWorkspace(this, blockRows);
+        return new InferenceWorkspace(this, blockRows, threads);
     }
+
+    /// <summary>A thread is given at least this many rows: below it, the hand-off costs more than it saves.</summary>
+    public const int MinRowsPerThread = 128;
 
     /// <summary>
     /// output: [rows x Outputs] = the network applied to input: [rows x Inputs], rows = input.Length / Inputs.
@@ -84,48 +93,155 @@ public sealed class Network
     /// </summary>
     public void Predict(ReadOnlySpan<float> input, Span<float> output, InferenceWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities)
     {
-        int rows = CheckBatch(input, workspace);
+        int rows = CheckBatch(input.Length, workspace, nameof(input));
         Guard.Shape(output, rows, Outputs, nameof(output));
         if (input.Overlaps(output))
         {
             Guard.ThrowArgument("output must not overlap input.", nameof(output));
         }
 
-        for (int r0 = 0; r0 < rows; r0 += workspace.BlockRows)
-        {
-            int n = Math.Min(workspace.BlockRows, rows - r0);
-            ForwardBlock(input.Slice(r0 * Inputs, n * Inputs), n, output.Slice(r0 * Outputs, n * Outputs), workspace, kind);
-        }
+        Execute([], 0, input, rows, output, [], workspace, kind);
+    }
+
+    /// <summary>
+    /// As <see cref="Predict(ReadOnlySpan{float}, Span{float}, InferenceWorkspace, NetworkOutput)"/> for raw
+    /// bytes (e.g. pixels), each row converted as <c>byte / divisor</c> in float32 (255 gives MNIST's [0, 1]
+    /// scaling, bitwise as <c>x.astype(float32) / 255.0</c>) block by block, so a large uint8 batch never becomes
+    /// a float tensor of its own. Allocates nothing after the first call on a workspace.
+    /// </summary>
+    public void Predict(ReadOnlySpan<byte> input, float divisor, Span<float> output, InferenceWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities)
+    {
+        int rows = CheckBatch(input.Length, workspace, nameof(input));
+        CheckDivisor(divisor);
+        Guard.Shape(output, rows, Outputs, nameof(output));
+        Execute(input, divisor, [], rows, output, [], workspace, kind);
     }
 
     /// <summary>classes[r] = the argmax of row r's output (first on ties). Skips a final softmax. Allocates nothing.</summary>
     public void Classify(ReadOnlySpan<float> input, Span<int> classes, InferenceWorkspace workspace)
     {
-        int rows = CheckBatch(input, workspace);
-        if (classes.Length != rows)
+        int rows = CheckBatch(input.Length, workspace, nameof(input));
+        CheckClasses(classes, rows);
+        Execute([], 0, input, rows, [], classes, workspace, NetworkOutput.Scores);
+    }
+
+    /// <summary>classes[r] for raw byte rows converted as <c>byte / divisor</c>; see the byte overload of Predict.</summary>
+    public void Classify(ReadOnlySpan<byte> input, float divisor, Span<int> classes, InferenceWorkspace workspace)
+    {
+        int rows = CheckBatch(input.Length, workspace, nameof(input));
+        CheckDivisor(divisor);
+        CheckClasses(classes, rows);
+        Execute(input, divisor, [], rows, [], classes, workspace, NetworkOutput.Scores);
+    }
+
+    /// <summary>Runs the rows on the calling thread, or splits them into contiguous parts across the workspace's threads.</summary>
+    private unsafe void Execute(
+        ReadOnlySpan<byte> bytes, float divisor, ReadOnlySpan<float> floats, int rows, Span<float> output, Span<int> classes,
+        InferenceWorkspace workspace, NetworkOutput kind)
+    {
+        int parts = Math.Min(workspace.Threads, rows / MinRowsPerThread);
+        if (parts <= 1)
         {
-            Guard.ThrowArgument($"input has {rows} rows but classes has {classes.Length} entries.", nameof(classes));
+            RunRows(bytes, divisor, floats, rows, output, classes, workspace.MainLane, kind);
+            return;
         }
 
-        for (int r0 = 0; r0 < rows; r0 += workspace.BlockRows)
+        // Parts of a multiple of 8 rows keep every micro-tile full; any split gives the same bits.
+        int per = ((rows + parts - 1) / parts + 7) / 8 * 8;
+        fixed (byte* b = bytes)
+        fixed (float* f = floats)
+        fixed (float* o = output)
+        fixed (int* c = classes)
         {
-            int n = Math.Min(workspace.BlockRows, rows - r0);
-            // Layer i writes buffer i % 2, so the last layer reads buffer (L - 2) % 2 and may write the other one.
-            Span<float> scores = workspace.Buffer((_layers.Length + 1) % 2, n * Outputs);
-            ForwardBlock(input.Slice(r0 * Inputs, n * Inputs), n, scores, workspace, NetworkOutput.Scores);
-            Softmax.ArgMaxRows(scores, Outputs, classes.Slice(r0, n));
+            int started = 0;
+            try
+            {
+                for (int part = 1; part < parts; part++)
+                {
+                    int r0 = part * per;
+                    int n = Math.Min(per, rows - r0);
+                    if (n <= 0)
+                    {
+                        break;
+                    }
+
+                    var job = new RowJob
+                    {
+                        Network = this,
+                        Bytes = b is null ? null : b + (long)r0 * Inputs,
+                        Input = f is null ? null : f + (long)r0 * Inputs,
+                        Divisor = divisor,
+                        Output = o is null ? null : o + (long)r0 * Outputs,
+                        Classes = c is null ? null : c + r0,
+                        Rows = n,
+                        Kind = kind,
+                    };
+                    workspace.Worker(part - 1).Start(job);
+                    started++;
+                }
+
+                int mine = Math.Min(per, rows);
+                RunRows(
+                    bytes.IsEmpty ? bytes : bytes[..(mine * Inputs)], divisor, floats.IsEmpty ? floats : floats[..(mine * Inputs)], mine,
+                    output.IsEmpty ? output : output[..(mine * Outputs)], classes.IsEmpty ? classes : classes[..mine], workspace.MainLane, kind);
+            }
+            finally
+            {
+                for (int i = 0; i < started; i++)
+                {
+                    workspace.Worker(i).Wait();
+                }
+            }
         }
     }
 
-    /// <summary>Runs one block of rows through every layer, ping-ponging between the workspace's two buffers.</summary>
-    private void ForwardBlock(ReadOnlySpan<float> input, int rows, Span<float> output, InferenceWorkspace workspace, NetworkOutput kind)
+    /// <summary>
+    /// Pushes rows through every layer, one block at a time, on the calling thread. Input is either bytes
+    /// (converted per block) or floats; output is either rows of outputs or class indices.
+    /// </summary>
+    internal void RunRows(
+        ReadOnlySpan<byte> bytes, float divisor, ReadOnlySpan<float> floats, int rows, Span<float> output, Span<int> classes,
+        InferenceWorkspace.Lane lane, NetworkOutput kind)
+    {
+        for (int r0 = 0; r0 < rows; r0 += lane.BlockRows)
+        {
+            int n = Math.Min(lane.BlockRows, rows - r0);
+            ReadOnlySpan<float> x;
+            if (bytes.IsEmpty)
+            {
+                x = floats.Slice(r0 * Inputs, n * Inputs);
+            }
+            else
+            {
+                Span<float> converted = lane.Input(n * Inputs);
+                TensorPrimitives.ConvertChecked(bytes.Slice(r0 * Inputs, n * Inputs), converted);
+                TensorPrimitives.Divide(converted, divisor, converted);
+                x = converted;
+            }
+
+            if (classes.IsEmpty)
+            {
+                ForwardBlock(x, n, output.Slice(r0 * Outputs, n * Outputs), lane, kind);
+            }
+            else
+            {
+                // Layer i writes buffer i % 2, so the last layer reads buffer (L - 2) % 2 and may write the other one.
+                Span<float> scores = lane.Buffer((_layers.Length + 1) % 2, n * Outputs);
+                ForwardBlock(x, n, scores, lane, NetworkOutput.Scores);
+                Softmax.ArgMaxRows(scores, Outputs, classes.Slice(r0, n));
+            }
+        }
+    }
+
+    /// <summary>Runs one block of rows through every layer, ping-ponging between the lane's two buffers.</summary>
+    private void ForwardBlock(ReadOnlySpan<float> input, int rows, Span<float> output, InferenceWorkspace.Lane lane, NetworkOutput kind)
     {
         ReadOnlySpan<float> x = input;
         for (int i = 0; i < _layers.Length; i++)
         {
             DenseLayer layer = _layers[i];
             bool isLast = i == _layers.Length - 1;
-            Span<float> y = isLast ? output : workspace.Buffer(i % 2, rows * layer.Outputs);
+            Span<float> y = isLast ? output : lane.Buffer(i % 2, rows * layer.Outputs);
             Activation activation = isLast && kind == NetworkOutput.Scores && layer.Activation == Activation.Softmax
                 ? Activation.Identity
                 : layer.Activation;
@@ -134,7 +250,7 @@ public sealed class Network
         }
     }
 
-    private int CheckBatch(ReadOnlySpan<float> input, InferenceWorkspace workspace)
+    private int CheckBatch(int length, InferenceWorkspace workspace, string name)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         if (workspace.Network != this)
@@ -142,11 +258,27 @@ public sealed class Network
             Guard.ThrowArgument("The workspace was made by another network.", nameof(workspace));
         }
 
-        if (input.Length == 0 || input.Length % Inputs != 0)
+        if (length == 0 || length % Inputs != 0)
         {
-            Guard.ThrowArgument($"input has {input.Length} elements, not a whole positive number of rows of {Inputs}.", nameof(input));
+            Guard.ThrowArgument($"{name} has {length} elements, not a whole positive number of rows of {Inputs}.", name);
         }
 
-        return input.Length / Inputs;
+        return length / Inputs;
+    }
+
+    private static void CheckClasses(Span<int> classes, int rows)
+    {
+        if (classes.Length != rows)
+        {
+            Guard.ThrowArgument($"input has {rows} rows but classes has {classes.Length} entries.", nameof(classes));
+        }
+    }
+
+    private static void CheckDivisor(float divisor)
+    {
+        if (!float.IsFinite(divisor) || divisor == 0)
+        {
+            Guard.ThrowArgument($"divisor must be finite and non-zero, not {divisor}.", nameof(divisor));
+        }
     }
 }

@@ -1,6 +1,6 @@
 namespace NnSimd.Model;
 
-/// <summary>What <see cref="Network.Predict"/> writes for each row.</summary>
+/// <summary>What <c>Network.Predict</c> writes for each row.</summary>
 public enum NetworkOutput
 {
     /// <summary>The last layer's activation applied: probabilities when it is softmax.</summary>

@@ -2,7 +2,7 @@ using NnSimd.Kernels.Reference;
 
 namespace NnSimd.Model;
 
-/// <summary>A network evaluated in float64 with the naive loops: the oracle for <see cref="Network.Predict"/>.</summary>
+/// <summary>A network evaluated in float64 with the naive loops: the oracle for <c>Network.Predict</c>.</summary>
 internal static class NetworkReference
 {
     public static double[] Predict(Network network, ReadOnlySpan<float> input, int rows)

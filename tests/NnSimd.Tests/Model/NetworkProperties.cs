@@ -43,7 +43,7 @@ public class NetworkProperties
             {
                 int rows = x.Length / 13;
                 var all = new float[rows * 5];
-                Small.Predict(x, all, Small.CreateWorkspace(block));
+                Small.Predict(x, all, Small.CreateWorkspace(blockRows: block));
                 var one = new float[5];
                 InferenceWorkspace ws = Small.CreateWorkspace();
                 for (int r = 0; r < rows; r++)

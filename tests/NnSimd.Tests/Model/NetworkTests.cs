@@ -82,7 +82,7 @@ public class NetworkTests
         foreach ((int start, int count, int block) in new[] { (5, 7, 96), (100, 150, 96), (1, 200, 8), (17, 3, 1), (0, 250, 13) })
         {
             var part = new float[count * 10];
-            InferenceWorkspace other = net.CreateWorkspace(block);
+            InferenceWorkspace other = net.CreateWorkspace(blockRows: block);
             net.Predict(x.AsSpan(start * 784, count * 784), part, other);
             Assert.Equal(all.AsSpan(start * 10, count * 10).ToArray(), part);
         }
