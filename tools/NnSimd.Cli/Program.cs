@@ -4,6 +4,7 @@ using NnSimd.Cli.Commands;
 var root = new RootCommand("NnSimd: SIMD inference and training of small neural networks.")
 {
     InfoCommand.Create(),
+    BenchCommand.Create(),
 };
 
 return root.Parse(args).Invoke();

@@ -116,6 +116,12 @@ public static class Softmax
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
+        if (x.Length <= TSimd.Count && !log)
+        {
+            ShortRow<TSimd, TVec>(x, y);
+            return;
+        }
+
         float max = Max<TSimd, TVec>(x);
         if (float.IsInfinity(max) || float.IsNaN(max))
         {
@@ -182,6 +188,42 @@ public static class Softmax
             {
                 y[i] /= sum;
             }
+        }
+    }
+
+    /// <summary>
+    /// A row that fits one vector (a classifier's 10 classes): everything in one register, padded with -Inf.
+    /// The same operations in the same order as the long path's tail, so the result is the same either way.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void ShortRow<TSimd, TVec>(ReadOnlySpan<float> x, Span<float> y)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        int n = x.Length;
+        Span<float> block = stackalloc float[16];
+        ref float b = ref MemoryMarshal.GetReference(block);
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        for (int i = 0; i < TSimd.Count; i++)
+        {
+            Unsafe.Add(ref b, i) = i < n ? Unsafe.Add(ref xs, i) : float.NegativeInfinity;
+        }
+
+        TVec v = TSimd.Load(ref b);
+        float max = TSimd.MaxAcross(v);
+        if (float.IsInfinity(max) || float.IsNaN(max))
+        {
+            NonFiniteRow(x, y, max, log: false);
+            return;
+        }
+
+        TVec e = TSimd.Exp(TSimd.Subtract(v, TSimd.Broadcast(max)));
+        float sum = TSimd.Sum(e);
+        TSimd.Store(TSimd.Divide(e, TSimd.Broadcast(sum)), ref b);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        for (int i = 0; i < n; i++)
+        {
+            Unsafe.Add(ref ys, i) = Unsafe.Add(ref b, i);
         }
     }
 

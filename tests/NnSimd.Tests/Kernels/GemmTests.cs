@@ -28,7 +28,8 @@ public class GemmTests(ITestOutputHelper output)
             }
         }
 
-        foreach (int k in new[] { 1, 2, 3, 10, 50, 100, 255, 256, 257, 512, 513 })
+        // Around the depth block (GemmBlocking.DepthBlock = 1024), where a tile's sum continues through C.
+        foreach (int k in new[] { 1, 2, 3, 10, 50, 100, 255, 256, 257, 1023, 1024, 1025, 2100 })
         {
             data.Add(9, k, 33);
             data.Add(1, k, 50);
@@ -128,7 +129,7 @@ public class GemmTests(ITestOutputHelper output)
     public void C_is_written_never_read_and_nothing_past_it_is_touched()
     {
         var rng = new Random(5);
-        const int m = 13, k = 300, n = 21;
+        const int m = 13, k = 1300, n = 21;
         float[] a = Numerics.Random(rng, m * k);
         float[] b = Numerics.Random(rng, k * n);
         PackedMatrix packed = PackedMatrix.Pack(b, k, n);
