@@ -51,4 +51,36 @@ internal static class NaiveKernels
             }
         }
     }
+
+    /// <summary>The book's predict() as plain loops: sigmoid hidden layers, softmax output, rows [start, start + count).</summary>
+    public static void Network(float[] x, int start, int count, float[][] weights, float[][] biases, float[] y)
+    {
+        float[] current = new float[count * 784];
+        Array.Copy(x, start * 784, current, 0, current.Length);
+        int width = 784;
+        for (int l = 0; l < weights.Length; l++)
+        {
+            int outputs = biases[l].Length;
+            var next = new float[count * outputs];
+            Gemm(current, weights[l], next, count, width, outputs);
+            for (int i = 0; i < next.Length; i++)
+            {
+                next[i] += biases[l][i % outputs];
+            }
+
+            if (l < weights.Length - 1)
+            {
+                Sigmoid(next, next);
+            }
+            else
+            {
+                SoftmaxRows(next, next, outputs);
+            }
+
+            current = next;
+            width = outputs;
+        }
+
+        Array.Copy(current, 0, y, start * 10, current.Length);
+    }
 }

@@ -1,0 +1,28 @@
+using NnSimd.Model;
+
+namespace NnSimd.Benchmarks;
+
+/// <summary>Inputs shaped like the book's: a 784-50-100-10 sigmoid network and [0, 1] images. Timing does not depend on the values.</summary>
+internal static class Fixtures
+{
+    public static Network MnistNetwork()
+    {
+        var rng = new Random(7);
+        int[] widths = [784, 50, 100, 10];
+        var layers = new DenseLayer[3];
+        for (int i = 0; i < 3; i++)
+        {
+            float[] w = Enumerable.Range(0, widths[i] * widths[i + 1]).Select(_ => (float)(rng.NextDouble() - 0.5) * 0.2f).ToArray();
+            float[] b = Enumerable.Range(0, widths[i + 1]).Select(_ => (float)(rng.NextDouble() - 0.5) * 0.1f).ToArray();
+            layers[i] = new DenseLayer(w, b, widths[i], widths[i + 1], i == 2 ? Activation.Softmax : Activation.Sigmoid);
+        }
+
+        return new Network(layers);
+    }
+
+    public static float[] Images(int count)
+    {
+        var rng = new Random(3);
+        return Enumerable.Range(0, count * 784).Select(_ => rng.Next(256) / 255f).ToArray();
+    }
+}
