@@ -114,22 +114,41 @@ public static class Gemm
                 // Rows in tiles of 8 (and one of 4), panel by panel; the last 0..3 rows one at a time across
                 // several panels at once, so even a single row keeps four FMA chains in flight.
                 int tiled = i0 + (end - i0) / 4 * 4;
-                for (int j = 0; j < b.Panels; j++)
+                int step = GemmBlocking.TilePanels(w);
+                for (int j = 0; j < b.Panels; j += step)
                 {
+                    int panels = Math.Min(step, b.Panels - j);
                     int col = j * w;
-                    int cols = Math.Min(w, n - col);
+                    int cols0 = Math.Min(w, n - col);
+                    int cols1 = panels > 1 ? Math.Min(w, n - col - w) : 0;
+                    TVec bias0 = last && !bias.IsEmpty ? LoadPartial<TSimd, TVec>(ref Unsafe.AsRef(in bias[col]), cols0, ref scratch) : TSimd.Zero;
+                    TVec bias1 = last && !bias.IsEmpty && panels > 1 ? LoadPartial<TSimd, TVec>(ref Unsafe.AsRef(in bias[col + w]), cols1, ref scratch) : TSimd.Zero;
+                    var tile = new TileArgs<TVec>(k, n, kc, b.Rows * w, cols0, cols1, bias0, bias1, first, last);
                     ref float panel = ref Unsafe.Add(ref b.Panel(j), kc0 * w);
-                    TVec biasVector = last && !bias.IsEmpty ? LoadPartial<TSimd, TVec>(ref Unsafe.AsRef(in bias[col]), cols, ref scratch) : TSimd.Zero;
-                    var tile = new TileArgs<TVec>(k, n, kc, cols, biasVector, first, last);
                     int i = i0;
-                    for (; i + 8 <= tiled; i += 8)
+                    if (panels == 2)
                     {
-                        Tile<TSimd, TVec, TAct, Rows8>(ref Unsafe.Add(ref a0, i * k + kc0), ref panel, ref Unsafe.Add(ref c0, i * n + col), tile, ref scratch);
-                    }
+                        for (; i + 8 <= tiled; i += 8)
+                        {
+                            Tile<TSimd, TVec, TAct, Rows8, Panels2>(ref Unsafe.Add(ref a0, i * k + kc0), ref panel, ref Unsafe.Add(ref c0, i * n + col), tile, ref scratch);
+                        }
 
-                    if (i < tiled)
+                        if (i < tiled)
+                        {
+                            Tile<TSimd, TVec, TAct, Rows4, Panels2>(ref Unsafe.Add(ref a0, i * k + kc0), ref panel, ref Unsafe.Add(ref c0, i * n + col), tile, ref scratch);
+                        }
+                    }
+                    else
                     {
-                        Tile<TSimd, TVec, TAct, Rows4>(ref Unsafe.Add(ref a0, i * k + kc0), ref panel, ref Unsafe.Add(ref c0, i * n + col), tile, ref scratch);
+                        for (; i + 8 <= tiled; i += 8)
+                        {
+                            Tile<TSimd, TVec, TAct, Rows8, Panels1>(ref Unsafe.Add(ref a0, i * k + kc0), ref panel, ref Unsafe.Add(ref c0, i * n + col), tile, ref scratch);
+                        }
+
+                        if (i < tiled)
+                        {
+                            Tile<TSimd, TVec, TAct, Rows4, Panels1>(ref Unsafe.Add(ref a0, i * k + kc0), ref panel, ref Unsafe.Add(ref c0, i * n + col), tile, ref scratch);
+                        }
                     }
                 }
 
@@ -219,89 +238,171 @@ public static class Gemm
         if (TPanels.Count > 2) { StorePartial<TSimd, TVec>(s3, ref c3, cols3, ref scratch); }
     }
 
-    private readonly struct TileArgs<TVec>(int lda, int ldc, int depth, int cols, TVec bias, bool first, bool last)
+    private readonly struct TileArgs<TVec>(int lda, int ldc, int depth, int panelStride, int cols0, int cols1, TVec bias0, TVec bias1, bool first, bool last)
         where TVec : struct
     {
         public readonly int Lda = lda;
         public readonly int Ldc = ldc;
         public readonly int Depth = depth;
-        public readonly int Cols = cols;
-        public readonly TVec Bias = bias;
+        public readonly int PanelStride = panelStride;
+        public readonly int Cols0 = cols0;
+        public readonly int Cols1 = cols1;
+        public readonly TVec Bias0 = bias0;
+        public readonly TVec Bias1 = bias1;
         public readonly bool First = first;
         public readonly bool Last = last;
     }
 
     /// <summary>
-    /// The micro-kernel: TRows rows of A (stride lda) times one panel (Depth x NR, contiguous) into a TRows x NR
-    /// tile of C (stride ldc), of which the first Cols columns are real. Contract: with First, C is never read
-    /// (pooled memory is dirty); otherwise the tile continues the sum already in C. With Last, bias and the
-    /// activation are applied in registers before the one store. Unused accumulators fold away per TRows.
+    /// The micro-kernel: TRows rows of A (stride Lda) times TPanels consecutive panels (Depth x NR each,
+    /// PanelStride apart) into a TRows x (TPanels NR) tile of C (stride Ldc), of which the first Cols0 (and
+    /// Cols1) columns of each panel are real. Contract: with First, C is never read (pooled memory is dirty);
+    /// otherwise the tile continues the sum already in C. With Last, bias and the activation are applied in
+    /// registers before the one store. Each element is one FMA chain over k in order, whatever the tile shape,
+    /// so results do not depend on it. Unused accumulators fold away per TRows and TPanels.
     /// </summary>
     [SkipLocalsInit]
-    private static void Tile<TSimd, TVec, TAct, TRows>(ref float a, ref float panel, ref float c, in TileArgs<TVec> t, ref float scratch)
+    private static void Tile<TSimd, TVec, TAct, TRows, TPanels>(ref float a, ref float panel, ref float c, in TileArgs<TVec> t, ref float scratch)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TAct : IUnaryOp
         where TRows : IRowCount
+        where TPanels : IRowCount
     {
         int w = TSimd.Count;
         int lda = t.Lda;
         int ldc = t.Ldc;
-        TVec c0 = TSimd.Zero, c1 = TSimd.Zero, c2 = TSimd.Zero, c3 = TSimd.Zero;
-        TVec c4 = TSimd.Zero, c5 = TSimd.Zero, c6 = TSimd.Zero, c7 = TSimd.Zero;
+        TVec c00 = TSimd.Zero, c01 = TSimd.Zero;
+        TVec c10 = TSimd.Zero, c11 = TSimd.Zero;
+        TVec c20 = TSimd.Zero, c21 = TSimd.Zero;
+        TVec c30 = TSimd.Zero, c31 = TSimd.Zero;
+        TVec c40 = TSimd.Zero, c41 = TSimd.Zero;
+        TVec c50 = TSimd.Zero, c51 = TSimd.Zero;
+        TVec c60 = TSimd.Zero, c61 = TSimd.Zero;
+        TVec c70 = TSimd.Zero, c71 = TSimd.Zero;
         if (!t.First)
         {
-            c0 = LoadPartial<TSimd, TVec>(ref c, t.Cols, ref scratch);
-            if (TRows.Count > 1) { c1 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, ldc), t.Cols, ref scratch); }
-            if (TRows.Count > 2) { c2 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 2 * ldc), t.Cols, ref scratch); }
-            if (TRows.Count > 2) { c3 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 3 * ldc), t.Cols, ref scratch); }
-            if (TRows.Count > 4) { c4 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 4 * ldc), t.Cols, ref scratch); }
-            if (TRows.Count > 4) { c5 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 5 * ldc), t.Cols, ref scratch); }
-            if (TRows.Count > 4) { c6 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 6 * ldc), t.Cols, ref scratch); }
-            if (TRows.Count > 4) { c7 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 7 * ldc), t.Cols, ref scratch); }
+            c00 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 0), t.Cols0, ref scratch);
+            if (TPanels.Count > 1) { c01 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 0 + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 1) { c10 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 1 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 1 && TPanels.Count > 1) { c11 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 1 * ldc + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 2) { c20 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 2 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 2 && TPanels.Count > 1) { c21 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 2 * ldc + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 2) { c30 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 3 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 2 && TPanels.Count > 1) { c31 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 3 * ldc + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 4) { c40 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 4 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 4 && TPanels.Count > 1) { c41 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 4 * ldc + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 4) { c50 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 5 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 4 && TPanels.Count > 1) { c51 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 5 * ldc + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 4) { c60 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 6 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 4 && TPanels.Count > 1) { c61 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 6 * ldc + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 4) { c70 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 7 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 4 && TPanels.Count > 1) { c71 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 7 * ldc + w), t.Cols1, ref scratch); }
         }
 
-        ref float a1 = ref Unsafe.Add(ref a, lda);
+        ref float a1 = ref Unsafe.Add(ref a, 1 * lda);
         ref float a2 = ref Unsafe.Add(ref a, 2 * lda);
         ref float a3 = ref Unsafe.Add(ref a, 3 * lda);
         ref float a4 = ref Unsafe.Add(ref a, 4 * lda);
         ref float a5 = ref Unsafe.Add(ref a, 5 * lda);
         ref float a6 = ref Unsafe.Add(ref a, 6 * lda);
         ref float a7 = ref Unsafe.Add(ref a, 7 * lda);
+        ref float panel1 = ref Unsafe.Add(ref panel, TPanels.Count > 1 ? t.PanelStride : 0);
         int depth = t.Depth;
         for (int p = 0; p < depth; p++)
         {
-            TVec bv = TSimd.Load(ref Unsafe.Add(ref panel, p * w));
-            c0 = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref a, p)), bv, c0);
-            if (TRows.Count > 1) { c1 = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref a1, p)), bv, c1); }
-            if (TRows.Count > 2) { c2 = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref a2, p)), bv, c2); }
-            if (TRows.Count > 2) { c3 = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref a3, p)), bv, c3); }
-            if (TRows.Count > 4) { c4 = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref a4, p)), bv, c4); }
-            if (TRows.Count > 4) { c5 = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref a5, p)), bv, c5); }
-            if (TRows.Count > 4) { c6 = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref a6, p)), bv, c6); }
-            if (TRows.Count > 4) { c7 = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref a7, p)), bv, c7); }
+            TVec b0 = TSimd.Load(ref Unsafe.Add(ref panel, p * w));
+            TVec b1 = TPanels.Count > 1 ? TSimd.Load(ref Unsafe.Add(ref panel1, p * w)) : b0;
+            TVec x0 = TSimd.Broadcast(Unsafe.Add(ref a, p));
+            c00 = TSimd.MulAdd(x0, b0, c00);
+            if (TPanels.Count > 1) { c01 = TSimd.MulAdd(x0, b1, c01); }
+
+            if (TRows.Count > 1)
+            {
+                TVec x1 = TSimd.Broadcast(Unsafe.Add(ref a1, p));
+                c10 = TSimd.MulAdd(x1, b0, c10);
+                if (TPanels.Count > 1) { c11 = TSimd.MulAdd(x1, b1, c11); }
+            }
+
+            if (TRows.Count > 2)
+            {
+                TVec x2 = TSimd.Broadcast(Unsafe.Add(ref a2, p));
+                c20 = TSimd.MulAdd(x2, b0, c20);
+                if (TPanels.Count > 1) { c21 = TSimd.MulAdd(x2, b1, c21); }
+            }
+
+            if (TRows.Count > 2)
+            {
+                TVec x3 = TSimd.Broadcast(Unsafe.Add(ref a3, p));
+                c30 = TSimd.MulAdd(x3, b0, c30);
+                if (TPanels.Count > 1) { c31 = TSimd.MulAdd(x3, b1, c31); }
+            }
+
+            if (TRows.Count > 4)
+            {
+                TVec x4 = TSimd.Broadcast(Unsafe.Add(ref a4, p));
+                c40 = TSimd.MulAdd(x4, b0, c40);
+                if (TPanels.Count > 1) { c41 = TSimd.MulAdd(x4, b1, c41); }
+            }
+
+            if (TRows.Count > 4)
+            {
+                TVec x5 = TSimd.Broadcast(Unsafe.Add(ref a5, p));
+                c50 = TSimd.MulAdd(x5, b0, c50);
+                if (TPanels.Count > 1) { c51 = TSimd.MulAdd(x5, b1, c51); }
+            }
+
+            if (TRows.Count > 4)
+            {
+                TVec x6 = TSimd.Broadcast(Unsafe.Add(ref a6, p));
+                c60 = TSimd.MulAdd(x6, b0, c60);
+                if (TPanels.Count > 1) { c61 = TSimd.MulAdd(x6, b1, c61); }
+            }
+
+            if (TRows.Count > 4)
+            {
+                TVec x7 = TSimd.Broadcast(Unsafe.Add(ref a7, p));
+                c70 = TSimd.MulAdd(x7, b0, c70);
+                if (TPanels.Count > 1) { c71 = TSimd.MulAdd(x7, b1, c71); }
+            }
         }
 
         if (t.Last)
         {
-            c0 = TSimd.Apply<TAct>(TSimd.Add(c0, t.Bias));
-            if (TRows.Count > 1) { c1 = TSimd.Apply<TAct>(TSimd.Add(c1, t.Bias)); }
-            if (TRows.Count > 2) { c2 = TSimd.Apply<TAct>(TSimd.Add(c2, t.Bias)); }
-            if (TRows.Count > 2) { c3 = TSimd.Apply<TAct>(TSimd.Add(c3, t.Bias)); }
-            if (TRows.Count > 4) { c4 = TSimd.Apply<TAct>(TSimd.Add(c4, t.Bias)); }
-            if (TRows.Count > 4) { c5 = TSimd.Apply<TAct>(TSimd.Add(c5, t.Bias)); }
-            if (TRows.Count > 4) { c6 = TSimd.Apply<TAct>(TSimd.Add(c6, t.Bias)); }
-            if (TRows.Count > 4) { c7 = TSimd.Apply<TAct>(TSimd.Add(c7, t.Bias)); }
+            c00 = TSimd.Apply<TAct>(TSimd.Add(c00, t.Bias0));
+            if (TPanels.Count > 1) { c01 = TSimd.Apply<TAct>(TSimd.Add(c01, t.Bias1)); }
+            if (TRows.Count > 1) { c10 = TSimd.Apply<TAct>(TSimd.Add(c10, t.Bias0)); }
+            if (TRows.Count > 1 && TPanels.Count > 1) { c11 = TSimd.Apply<TAct>(TSimd.Add(c11, t.Bias1)); }
+            if (TRows.Count > 2) { c20 = TSimd.Apply<TAct>(TSimd.Add(c20, t.Bias0)); }
+            if (TRows.Count > 2 && TPanels.Count > 1) { c21 = TSimd.Apply<TAct>(TSimd.Add(c21, t.Bias1)); }
+            if (TRows.Count > 2) { c30 = TSimd.Apply<TAct>(TSimd.Add(c30, t.Bias0)); }
+            if (TRows.Count > 2 && TPanels.Count > 1) { c31 = TSimd.Apply<TAct>(TSimd.Add(c31, t.Bias1)); }
+            if (TRows.Count > 4) { c40 = TSimd.Apply<TAct>(TSimd.Add(c40, t.Bias0)); }
+            if (TRows.Count > 4 && TPanels.Count > 1) { c41 = TSimd.Apply<TAct>(TSimd.Add(c41, t.Bias1)); }
+            if (TRows.Count > 4) { c50 = TSimd.Apply<TAct>(TSimd.Add(c50, t.Bias0)); }
+            if (TRows.Count > 4 && TPanels.Count > 1) { c51 = TSimd.Apply<TAct>(TSimd.Add(c51, t.Bias1)); }
+            if (TRows.Count > 4) { c60 = TSimd.Apply<TAct>(TSimd.Add(c60, t.Bias0)); }
+            if (TRows.Count > 4 && TPanels.Count > 1) { c61 = TSimd.Apply<TAct>(TSimd.Add(c61, t.Bias1)); }
+            if (TRows.Count > 4) { c70 = TSimd.Apply<TAct>(TSimd.Add(c70, t.Bias0)); }
+            if (TRows.Count > 4 && TPanels.Count > 1) { c71 = TSimd.Apply<TAct>(TSimd.Add(c71, t.Bias1)); }
         }
 
-        StorePartial<TSimd, TVec>(c0, ref c, t.Cols, ref scratch);
-        if (TRows.Count > 1) { StorePartial<TSimd, TVec>(c1, ref Unsafe.Add(ref c, ldc), t.Cols, ref scratch); }
-        if (TRows.Count > 2) { StorePartial<TSimd, TVec>(c2, ref Unsafe.Add(ref c, 2 * ldc), t.Cols, ref scratch); }
-        if (TRows.Count > 2) { StorePartial<TSimd, TVec>(c3, ref Unsafe.Add(ref c, 3 * ldc), t.Cols, ref scratch); }
-        if (TRows.Count > 4) { StorePartial<TSimd, TVec>(c4, ref Unsafe.Add(ref c, 4 * ldc), t.Cols, ref scratch); }
-        if (TRows.Count > 4) { StorePartial<TSimd, TVec>(c5, ref Unsafe.Add(ref c, 5 * ldc), t.Cols, ref scratch); }
-        if (TRows.Count > 4) { StorePartial<TSimd, TVec>(c6, ref Unsafe.Add(ref c, 6 * ldc), t.Cols, ref scratch); }
-        if (TRows.Count > 4) { StorePartial<TSimd, TVec>(c7, ref Unsafe.Add(ref c, 7 * ldc), t.Cols, ref scratch); }
+        StorePartial<TSimd, TVec>(c00, ref Unsafe.Add(ref c, 0), t.Cols0, ref scratch);
+        if (TPanels.Count > 1) { StorePartial<TSimd, TVec>(c01, ref Unsafe.Add(ref c, 0 + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 1) { StorePartial<TSimd, TVec>(c10, ref Unsafe.Add(ref c, 1 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 1 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c11, ref Unsafe.Add(ref c, 1 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 2) { StorePartial<TSimd, TVec>(c20, ref Unsafe.Add(ref c, 2 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 2 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c21, ref Unsafe.Add(ref c, 2 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 2) { StorePartial<TSimd, TVec>(c30, ref Unsafe.Add(ref c, 3 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 2 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c31, ref Unsafe.Add(ref c, 3 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 4) { StorePartial<TSimd, TVec>(c40, ref Unsafe.Add(ref c, 4 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c41, ref Unsafe.Add(ref c, 4 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 4) { StorePartial<TSimd, TVec>(c50, ref Unsafe.Add(ref c, 5 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c51, ref Unsafe.Add(ref c, 5 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 4) { StorePartial<TSimd, TVec>(c60, ref Unsafe.Add(ref c, 6 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c61, ref Unsafe.Add(ref c, 6 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 4) { StorePartial<TSimd, TVec>(c70, ref Unsafe.Add(ref c, 7 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c71, ref Unsafe.Add(ref c, 7 * ldc + w), t.Cols1, ref scratch); }
     }
 
     /// <summary>

@@ -6,8 +6,15 @@ namespace NnSimd.Kernels;
 /// </summary>
 internal static class GemmBlocking
 {
-    /// <summary>MR: rows of A per micro-tile. 8 accumulators hide the 4-cycle FMA latency on one vector port.</summary>
+    /// <summary>MR: rows of A per micro-tile.</summary>
     public const int TileRows = 8;
+
+    /// <summary>
+    /// Panels per micro-tile. With 32 vector registers (AVX-512) an 8 x 2 tile holds 16 accumulators and loads
+    /// 10 values per 16 FMAs (8 x 1: 9 per 8), which keeps both FMA pipes fed; with 16 registers (AVX2, SSE)
+    /// 8 x 2 would spill, so those paths use 8 x 1.
+    /// </summary>
+    public static int TilePanels(int lanes) => lanes == 16 ? 2 : 1;
 
     /// <summary>
     /// KC: depth of one pass. An 8 x 1024 slice of A is 32 KB, within L1 (48 KB on Zen 4 and 5); the panel
