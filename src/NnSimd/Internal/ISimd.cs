@@ -27,6 +27,8 @@ internal interface ISimd<TVec> where TVec : struct
     static abstract float Sum(TVec value);
     static abstract float MaxAcross(TVec value);
     static abstract TVec Exp(TVec x);
+    /// <summary>Keeps the first <paramref name="count"/> lanes of <paramref name="x"/>, sets the rest to <paramref name="fill"/>.</summary>
+    static abstract TVec KeepFirst(TVec x, int count, float fill);
     static abstract TVec Apply<TOp>(TVec x) where TOp : IUnaryOp;
 }
 
@@ -61,6 +63,9 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> x) => NnSimd.Kernels.ExpOp.Invoke(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> KeepFirst(Vector512<float> x, int count, float fill) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle(), x, Vector512.Create(fill));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Apply<TOp>(Vector512<float> x) where TOp : IUnaryOp => TOp.Invoke(x);
 }
 
@@ -94,6 +99,9 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
         Simd128.MaxAcross(Vector128.Max(value.GetLower(), value.GetUpper()));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x) => NnSimd.Kernels.ExpOp.Invoke(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> KeepFirst(Vector256<float> x, int count, float fill) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle(), x, Vector256.Create(fill));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Apply<TOp>(Vector256<float> x) where TOp : IUnaryOp => TOp.Invoke(x);
 }
@@ -134,6 +142,9 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Exp(Vector128<float> x) => NnSimd.Kernels.ExpOp.Invoke(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> KeepFirst(Vector128<float> x, int count, float fill) =>
+        Vector128.ConditionalSelect(Vector128.LessThan(Vector128<int>.Indices, Vector128.Create(count)).AsSingle(), x, Vector128.Create(fill));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Apply<TOp>(Vector128<float> x) where TOp : IUnaryOp => TOp.Invoke(x);
 }
 
@@ -167,6 +178,8 @@ internal readonly struct Scalar1 : ISimd<float>
     public static float MaxAcross(float value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Exp(float x) => NnSimd.Kernels.ExpOp.Invoke(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float KeepFirst(float x, int count, float fill) => count > 0 ? x : fill;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply<TOp>(float x) where TOp : IUnaryOp => TOp.Invoke(x);
 }

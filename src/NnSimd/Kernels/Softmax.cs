@@ -93,9 +93,72 @@ public static class Softmax
         Guard.SameLength(x, y, nameof(x), nameof(y));
         Guard.NoPartialOverlap(x, y, nameof(x), nameof(y));
         int rows = CheckRows(x, cols);
+        if (!log && cols <= Simd.Lanes)
+        {
+            ShortRows(x, cols, y);
+            return;
+        }
+
         for (int r = 0; r < rows; r++)
         {
             Row(x.Slice(r * cols, cols), y.Slice(r * cols, cols), log);
+        }
+    }
+
+    private static void ShortRows(ReadOnlySpan<float> x, int cols, Span<float> y)
+    {
+        switch (Simd.Path)
+        {
+            case SimdPath.Vector512: ShortRows<Simd512, Vector512<float>>(x, cols, y); break;
+            case SimdPath.Vector256: ShortRows<Simd256, Vector256<float>>(x, cols, y); break;
+            case SimdPath.Vector128: ShortRows<Simd128, Vector128<float>>(x, cols, y); break;
+            default: ShortRows<Scalar1, float>(x, cols, y); break;
+        }
+    }
+
+    /// <summary>
+    /// Rows that fit one vector (a classifier's 10 classes), each entirely in one register. Where a full vector
+    /// can be read without leaving x it is loaded straight from x and the lanes past the row are masked off;
+    /// only the last rows go through a stack copy. Each row goes through <see cref="ShortRow"/>'s arithmetic.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void ShortRows<TSimd, TVec>(ReadOnlySpan<float> x, int cols, Span<float> y)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        Span<float> block = stackalloc float[16];
+        ref float b = ref MemoryMarshal.GetReference(block);
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        int rows = x.Length / cols;
+        for (int r = 0; r < rows; r++)
+        {
+            int start = r * cols;
+            TVec v;
+            if (start + TSimd.Count <= x.Length)
+            {
+                v = TSimd.KeepFirst(TSimd.Load(ref Unsafe.Add(ref xs, start)), cols, float.NegativeInfinity);
+            }
+            else
+            {
+                for (int i = 0; i < TSimd.Count; i++)
+                {
+                    Unsafe.Add(ref b, i) = i < cols ? Unsafe.Add(ref xs, start + i) : float.NegativeInfinity;
+                }
+
+                v = TSimd.Load(ref b);
+            }
+
+            if (!ShortRow<TSimd, TVec>(v, ref b))
+            {
+                NonFiniteRow(x.Slice(start, cols), y.Slice(start, cols), TSimd.MaxAcross(v), log: false);
+                continue;
+            }
+
+            for (int i = 0; i < cols; i++)
+            {
+                Unsafe.Add(ref ys, start + i) = Unsafe.Add(ref b, i);
+            }
         }
     }
 
@@ -116,12 +179,6 @@ public static class Softmax
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
-        if (x.Length <= TSimd.Count && !log)
-        {
-            ShortRow<TSimd, TVec>(x, y);
-            return;
-        }
-
         float max = Max<TSimd, TVec>(x);
         if (float.IsInfinity(max) || float.IsNaN(max))
         {
@@ -192,39 +249,24 @@ public static class Softmax
     }
 
     /// <summary>
-    /// A row that fits one vector (a classifier's 10 classes): everything in one register, padded with -Inf.
-    /// The same operations in the same order as the long path's tail, so the result is the same either way.
+    /// Softmax of one row held in a vector whose lanes past the row are -Inf: max across, exp(v - max), sum
+    /// across, divide; the result is stored to <paramref name="result"/>. Returns false, storing nothing, when
+    /// the max is not finite (the caller then takes the rare path).
     /// </summary>
-    [SkipLocalsInit]
-    private static void ShortRow<TSimd, TVec>(ReadOnlySpan<float> x, Span<float> y)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ShortRow<TSimd, TVec>(TVec v, ref float result)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
-        int n = x.Length;
-        Span<float> block = stackalloc float[16];
-        ref float b = ref MemoryMarshal.GetReference(block);
-        ref float xs = ref MemoryMarshal.GetReference(x);
-        for (int i = 0; i < TSimd.Count; i++)
-        {
-            Unsafe.Add(ref b, i) = i < n ? Unsafe.Add(ref xs, i) : float.NegativeInfinity;
-        }
-
-        TVec v = TSimd.Load(ref b);
         float max = TSimd.MaxAcross(v);
-        if (float.IsInfinity(max) || float.IsNaN(max))
+        if (!float.IsFinite(max))
         {
-            NonFiniteRow(x, y, max, log: false);
-            return;
+            return false;
         }
 
         TVec e = TSimd.Exp(TSimd.Subtract(v, TSimd.Broadcast(max)));
-        float sum = TSimd.Sum(e);
-        TSimd.Store(TSimd.Divide(e, TSimd.Broadcast(sum)), ref b);
-        ref float ys = ref MemoryMarshal.GetReference(y);
-        for (int i = 0; i < n; i++)
-        {
-            Unsafe.Add(ref ys, i) = Unsafe.Add(ref b, i);
-        }
+        TSimd.Store(TSimd.Divide(e, TSimd.Broadcast(TSimd.Sum(e))), ref result);
+        return true;
     }
 
     private static float Max<TSimd, TVec>(ReadOnlySpan<float> x)

@@ -89,6 +89,29 @@ public class SoftmaxTests
         Assert.Equal(y, x);
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(3)]
+    [InlineData(1)]
+    [InlineData(16)]
+    public void Short_rows_read_past_the_row_safely_and_match_one_row_at_a_time(int cols)
+    {
+        float[] x = Numerics.Random(new Random(cols), 9 * cols, 30f);
+        x[cols + 1 < x.Length ? cols + 1 : 0] = float.NaN; // a NaN in row 1 must not leak into row 0
+        var y = new float[x.Length];
+        Softmax.Rows(x, cols, y);
+        for (int r = 0; r < 9; r++)
+        {
+            var row = new float[cols];
+            Softmax.Rows(x.AsSpan(r * cols, cols), cols, row);
+            Assert.Equal(row, y.AsSpan(r * cols, cols).ToArray());
+        }
+
+        Assert.All(y.AsSpan(0, cols).ToArray(), v => Assert.False(float.IsNaN(v)));
+        Softmax.Rows(x, cols, x);
+        Assert.Equal(y, x);
+    }
+
     [Fact]
     public void Log_softmax_matches_the_reference_where_softmax_underflows()
     {
