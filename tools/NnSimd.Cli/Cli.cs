@@ -8,4 +8,21 @@ internal static class Cli
         Console.Error.WriteLine($"nnsimd: error: {message}");
         return 1;
     }
+
+    /// <summary>
+    /// Runs a command, turning the errors a user can cause (bad files, bad arguments, missing data) into one
+    /// line on stderr and exit code 1, never a stack trace.
+    /// </summary>
+    public static int Guarded(Func<int> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or FormatException
+            or UnauthorizedAccessException or KeyNotFoundException or NotSupportedException or OperationCanceledException)
+        {
+            return Fail(e.Message);
+        }
+    }
 }

@@ -3,6 +3,7 @@ using NnSimd.Cli.Commands;
 
 var root = new RootCommand("NnSimd: SIMD inference and training of small neural networks.")
 {
+    MnistCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),
 };

@@ -25,6 +25,7 @@ internal static class UnaryLoop
     }
 
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TSimd, TVec, TOp>(ReadOnlySpan<float> x, Span<float> y)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct

@@ -92,6 +92,7 @@ public static class Gemm
 
     /// <summary>The macro loop: k in depth blocks, m in row blocks, then every panel over the row block.</summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TSimd, TVec, TAct>(ReadOnlySpan<float> a, int m, int k, PackedMatrix b, ReadOnlySpan<float> bias, Span<float> c)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -182,6 +183,7 @@ public static class Gemm
     /// so a row's result does not depend on which kernel computed it.
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowPanels<TSimd, TVec, TAct, TPanels>(
         ref float a, PackedMatrix b, int j0, int kc0, int depth, ref float c, ReadOnlySpan<float> bias, bool first, bool last, ref float scratch)
         where TSimd : struct, ISimd<TVec>
@@ -262,6 +264,7 @@ public static class Gemm
     /// so results do not depend on it. Unused accumulators fold away per TRows and TPanels.
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TSimd, TVec, TAct, TRows, TPanels>(ref float a, ref float panel, ref float c, in TileArgs<TVec> t, ref float scratch)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct

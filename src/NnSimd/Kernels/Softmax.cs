@@ -122,6 +122,7 @@ public static class Softmax
     /// only the last rows go through a stack copy. Each row goes through <see cref="ShortRow"/>'s arithmetic.
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ShortRows<TSimd, TVec>(ReadOnlySpan<float> x, int cols, Span<float> y)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -175,6 +176,7 @@ public static class Softmax
     }
 
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row<TSimd, TVec>(ReadOnlySpan<float> x, Span<float> y, bool log)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct

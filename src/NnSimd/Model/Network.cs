@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using NnSimd.Internal;
 using NnSimd.Kernels;
 
@@ -214,8 +213,7 @@ public sealed class Network
             else
             {
                 Span<float> converted = lane.Input(n * Inputs);
-                TensorPrimitives.ConvertChecked(bytes.Slice(r0 * Inputs, n * Inputs), converted);
-                TensorPrimitives.Divide(converted, divisor, converted);
+                ByteScaling.Divide(bytes.Slice(r0 * Inputs, n * Inputs), divisor, converted);
                 x = converted;
             }
 

@@ -199,6 +199,25 @@ public class ActivationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Byte_scaling_is_float32_division_at_every_length()
+    {
+        var rng = new Random(9);
+        for (int n = 0; n <= 300; n++)
+        {
+            var x = new byte[n];
+            rng.NextBytes(x);
+            var y = new float[n];
+            ByteScaling.Divide(x, 255f, y);
+            Assert.Equal(x.Select(b => b / 255f).ToArray(), y);
+        }
+
+        byte[] all = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var scaled = new float[256];
+        ByteScaling.Divide(all, 3f, scaled);
+        Assert.Equal(all.Select(b => b / 3f).ToArray(), scaled);
+    }
+
+    [Fact]
     public void Bad_arguments_are_refused()
     {
         var x = new float[10];
