@@ -4,6 +4,9 @@ using NnSimd.Cli.Commands;
 var root = new RootCommand("NnSimd: SIMD inference and training of small neural networks.")
 {
     MnistCommand.Create(),
+    ConvertCommand.Create(),
+    InspectCommand.Create(),
+    PredictCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),
 };

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using NnSimd.IO;
+
+namespace NnSimd.Cli.Commands;
+
+/// <summary><c>nnsimd inspect FILE</c>: each tensor's name, dtype, shape, range and a checksum of its values.</summary>
+internal static class InspectCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "A .pkl, .npy, .npz, .safetensors or IDX file." };
+        var json = CommonOptions.Json();
+        var command = new Command("inspect", "List the tensors in a file.") { file, json };
+        command.SetAction(r => Cli.Guarded(() => Run(r.GetValue(file)!, r.GetValue(json))));
+        return command;
+    }
+
+    private static int Run(string path, bool json)
+    {
+        IReadOnlyList<TensorData> tensors = TensorFiles.Read(path);
+        var rows = tensors.Select(t => (t.Name, DType: t.SourceDType.ToString(), Shape: t.ShapeText, Range: Range(t), Sum: Checksum(t))).ToList();
+        if (json)
+        {
+            Console.WriteLine(Json.Object(
+            [
+                ("file", path),
+                ("tensors", rows.Select(r => (IEnumerable<(string, object)>)
+                    [("name", r.Name), ("dtype", r.DType), ("shape", r.Shape), ("min", r.Range.Min), ("max", r.Range.Max), ("sha256_16", r.Sum)]).ToList()),
+            ]));
+            return 0;
+        }
+
+        Console.WriteLine($"{path}: {tensors.Count} tensor(s)");
+        foreach (var r in rows)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {r.Name,-12} {r.DType,-4} {r.Shape,-14} min {r.Range.Min,12:G6}  max {r.Range.Max,12:G6}  sha256 {r.Sum}"));
+        }
+
+        return 0;
+    }
+
+    private static (double Min, double Max) Range(TensorData t)
+    {
+        if (t.ElementCount == 0)
+        {
+            return (0, 0);
+        }
+
+        return t.Floats is { } f ? (f.Min(), f.Max())
+            : t.Bytes is { } b ? (b.Min(), b.Max())
+            : (t.Integers!.Min(), t.Integers!.Max());
+    }
+
+    /// <summary>SHA-256 (first 16 hex digits) of the values as little-endian float32, uint8 or int64: equal values give equal sums across formats.</summary>
+    private static string Checksum(TensorData t)
+    {
+        byte[] hash = t.Floats is { } f ? SHA256.HashData(MemoryMarshal.AsBytes(f.AsSpan()))
+            : t.Bytes is { } b ? SHA256.HashData(b)
+            : SHA256.HashData(MemoryMarshal.AsBytes(t.Integers!.AsSpan()));
+        return Convert.ToHexStringLower(hash)[..16];
+    }
+}

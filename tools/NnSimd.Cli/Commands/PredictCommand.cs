@@ -1,0 +1,60 @@
+using System.CommandLine;
+using NnSimd.IO;
+using NnSimd.Model;
+
+namespace NnSimd.Cli.Commands;
+
+/// <summary>
+/// <c>nnsimd predict --weights FILE --input X.npy --output Y.npy</c>: runs a model over a NumPy batch
+/// (float32, float64, or uint8 divided by 255 as the book normalises) and writes float32 probabilities, or raw
+/// scores with --raw.
+/// </summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var weights = new Option<string>("--weights") { Description = "A .pkl or .safetensors model.", Required = true };
+        var input = new Option<string>("--input") { Description = "An .npy batch of shape [n, inputs]: float32, float64 or uint8.", Required = true };
+        var output = new Option<string>("--output") { Description = "The .npy file to write: float32 [n, outputs].", Required = true };
+        var raw = new Option<bool>("--raw") { Description = "Write the raw scores (skip a final softmax)." };
+        var threads = new Option<int>("--threads") { Description = "Threads.", DefaultValueFactory = _ => 1 };
+        var command = new Command("predict", "Run a model over a NumPy .npy batch.") { weights, input, output, raw, threads };
+        command.SetAction(r => Cli.Guarded(() => Run(r.GetValue(weights)!, r.GetValue(input)!, r.GetValue(output)!, r.GetValue(raw), r.GetValue(threads))));
+        return command;
+    }
+
+    private static int Run(string weights, string inputPath, string outputPath, bool raw, int threads)
+    {
+        if (Path.GetFullPath(inputPath) == Path.GetFullPath(outputPath))
+        {
+            return Cli.Fail($"{outputPath} is the input file; refusing to overwrite it.");
+        }
+
+        Network network = ModelLoader.Load(weights);
+        TensorData x = Npy.Read(inputPath);
+        if (x.Shape.Count != 2 || x.Shape[1] != network.Inputs)
+        {
+            return Cli.Fail($"{inputPath}: shape {x.ShapeText}, but the network takes [n, {network.Inputs}].");
+        }
+
+        int rows = x.Shape[0];
+        var y = new float[(long)rows * network.Outputs];
+        InferenceWorkspace workspace = network.CreateWorkspace(Math.Max(1, threads));
+        NetworkOutput kind = raw ? NetworkOutput.Scores : NetworkOutput.Probabilities;
+        if (rows > 0)
+        {
+            if (x.Bytes is { } pixels)
+            {
+                network.Predict(pixels, 255f, y, workspace, kind);
+            }
+            else
+            {
+                network.Predict(x.RequireFloats(), y, workspace, kind);
+            }
+        }
+
+        Npy.Write(outputPath, y, [rows, network.Outputs]);
+        Console.WriteLine($"{outputPath}: {rows} x {network.Outputs} float32 {(raw ? "scores" : "outputs")}");
+        return 0;
+    }
+}
