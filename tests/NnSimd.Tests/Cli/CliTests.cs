@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace NnSimd.Tests.Cli;
+
+/// <summary>The nnsimd command end to end, as a user runs it: a separate process, its exit code and its output.</summary>
+public class CliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "NnSimd.Cli.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(dll);
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using Process p = Process.Start(info)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(120_000), "nnsimd did not finish");
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void Mnist_prints_0_9352_both_ways_as_json()
+    {
+        (int code, string output, string error) = Run("mnist", "--data", TestData.Directory, "--offline", "--json");
+        Assert.True(code == 0, error);
+        Assert.Contains("\"accuracy_single\": 0.9352", output);
+        Assert.Contains("\"accuracy_batched\": 0.9352", output);
+        Assert.Contains("\"simd\": \"" + SimdInfo.Path + "\"", output);
+    }
+
+    [Fact]
+    public void Convert_writes_a_model_and_never_overwrites_its_input()
+    {
+        string dir = TestData.TempDirectory();
+        string model = Path.Combine(dir, "book.safetensors");
+        (int code, _, string error) = Run("convert", TestData.SampleWeights, "-o", model);
+        Assert.True(code == 0, error);
+        (code, string output, _) = Run("inspect", model, "--json");
+        Assert.Equal(0, code);
+        Assert.Contains("\"784x50\"", output);
+
+        byte[] before = File.ReadAllBytes(model);
+        (code, _, error) = Run("convert", model, "-o", model);
+        Assert.Equal(1, code);
+        Assert.Contains("refusing to overwrite", error);
+        Assert.Equal(before, File.ReadAllBytes(model));
+    }
+
+    [Fact]
+    public void Errors_are_one_line_on_stderr_with_a_non_zero_exit()
+    {
+        string bad = Path.Combine(TestData.TempDirectory(), "bad.safetensors");
+        File.WriteAllBytes(bad, [1, 2, 3]);
+        (int code, string output, string error) = Run("inspect", bad);
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.StartsWith("nnsimd: error: ", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("   at ", error);
+    }
+}
