@@ -7,6 +7,8 @@ var root = new RootCommand("NnSimd: SIMD inference and training of small neural 
     ConvertCommand.Create(),
     InspectCommand.Create(),
     PredictCommand.Create(),
+    ShowCommand.Create(),
+    PlotCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),
 };
