@@ -7,6 +7,7 @@ var root = new RootCommand("NnSimd: SIMD inference and training of small neural 
     ConvertCommand.Create(),
     InspectCommand.Create(),
     PredictCommand.Create(),
+    TrainCommand.Create(),
     ShowCommand.Create(),
     PlotCommand.Create(),
     InfoCommand.Create(),

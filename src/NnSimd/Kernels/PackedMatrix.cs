@@ -63,6 +63,47 @@ public sealed class PackedMatrix
         return packed;
     }
 
+    /// <summary>
+    /// Overwrites the packed values in place, from a row-major <c>[Rows x Columns]</c> matrix, or, when
+    /// <paramref name="transposed"/>, from its transpose stored row-major <c>[Columns x Rows]</c>. Training
+    /// refreshes its packed weights (and their transposes) this way after every step, without allocating.
+    /// </summary>
+    internal void Repack(ReadOnlySpan<float> source, bool transposed)
+    {
+        Guard.Shape(source, Rows, Columns, nameof(source));
+        int w = PanelWidth;
+        Span<float> all = Storage;
+        for (int j = 0; j < Panels; j++)
+        {
+            int c0 = j * w;
+            int cols = Math.Min(w, Columns - c0);
+            for (int p = 0; p < Rows; p++)
+            {
+                Span<float> dst = all.Slice((j * Rows + p) * w, cols);
+                if (transposed)
+                {
+                    for (int c = 0; c < cols; c++)
+                    {
+                        dst[c] = source[(c0 + c) * Rows + p];
+                    }
+                }
+                else
+                {
+                    source.Slice(p * Columns + c0, cols).CopyTo(dst);
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs the transpose of a row-major <c>[rows x columns]</c> matrix: the result is <c>[columns x rows]</c>.</summary>
+    internal static PackedMatrix PackTransposed(ReadOnlySpan<float> b, int rows, int columns)
+    {
+        var packed = new PackedMatrix(columns, rows, Simd.Lanes);
+        packed.Storage.Clear();
+        packed.Repack(b, transposed: true);
+        return packed;
+    }
+
     /// <summary>Copies B back out, row-major <c>[rows x columns]</c>.</summary>
     public void CopyTo(Span<float> b)
     {

@@ -1,0 +1,324 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using NnSimd.Internal;
+using NnSimd.Kernels;
+using NnSimd.Model;
+
+namespace NnSimd.Training;
+
+/// <summary>The result of one epoch.</summary>
+public sealed record EpochResult(int Epoch, float Loss, float LearningRate, double Seconds);
+
+/// <summary>
+/// Mini-batch stochastic gradient descent for a multi-layer perceptron, on the same SIMD kernels as inference:
+/// forward with the fused GEMM, backward with dW = X^T . dZ, db = column sums, dX = dZ . W^T against a packed
+/// transpose of W, activation derivatives from the saved outputs. Every buffer is allocated here, once: a
+/// training step allocates nothing. Deterministic: the same seed gives the same weights bit for bit.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly int[] _widths;
+    private readonly Activation[] _activations;
+    private readonly float[][] _weights;   // W_l: [in x out], row-major
+    private readonly float[][] _biases;
+    private readonly float[][] _velocityW;
+    private readonly float[][] _velocityB;
+    private readonly float[][] _gradW;
+    private readonly float[][] _gradB;
+    private readonly PackedMatrix[] _packed;           // W_l for the forward GEMM
+    private readonly PackedMatrix[] _packedTransposed; // W_l^T for dX = dZ . W^T
+    private readonly float[][] _outputs;   // A_l: [batch x out_l], A_0 is the input batch
+    private readonly float[][] _deltas;    // dZ_l: [batch x out_l]
+    private readonly float[] _targets;     // one-hot rows for MSE
+    private readonly byte[] _batchLabels;
+    private readonly Random64 _random;
+    private int[] _order = [];
+    private int _epoch;
+    private long _step;
+
+    /// <summary>
+    /// A trainer for layers of <paramref name="widths"/> (e.g. 784, 50, 100, 10) with <paramref name="hidden"/>
+    /// activations in the hidden layers and the output the loss implies (softmax for cross-entropy, identity
+    /// for mean squared error).
+    /// </summary>
+    public Trainer(IReadOnlyList<int> widths, Activation hidden, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(widths);
+        ArgumentNullException.ThrowIfNull(options);
+        if (widths.Count < 2 || widths.Any(w => w <= 0))
+        {
+            throw new ArgumentException($"Layer widths {string.Join(',', widths)}: need at least an input and an output width, all positive.", nameof(widths));
+        }
+
+        if (hidden is not (Activation.Sigmoid or Activation.Relu or Activation.Tanh or Activation.Identity))
+        {
+            throw new ArgumentException($"Hidden activation {hidden} cannot be trained (step has no gradient).", nameof(hidden));
+        }
+
+        Guard.Positive(options.BatchSize, nameof(options.BatchSize));
+        Options = options;
+        _widths = [.. widths];
+        int layers = _widths.Length - 1;
+        _activations = Enumerable.Range(0, layers)
+            .Select(l => l < layers - 1 ? hidden : options.Loss == Loss.CrossEntropy ? Activation.Softmax : Activation.Identity)
+            .ToArray();
+        _random = new Random64(options.Seed);
+        _weights = new float[layers][];
+        _biases = new float[layers][];
+        for (int l = 0; l < layers; l++)
+        {
+            int inputs = _widths[l], outputs = _widths[l + 1];
+            double std = options.Init switch
+            {
+                Init.Gaussian => options.InitStd,
+                Init.Xavier => Math.Sqrt(1.0 / inputs),
+                _ => Math.Sqrt(2.0 / inputs),
+            };
+            _weights[l] = new float[inputs * outputs];
+            for (int i = 0; i < _weights[l].Length; i++)
+            {
+                _weights[l][i] = (float)(std * _random.NextGaussian());
+            }
+
+            _biases[l] = new float[outputs];
+        }
+
+        _velocityW = _weights.Select(w => new float[w.Length]).ToArray();
+        _velocityB = _biases.Select(b => new float[b.Length]).ToArray();
+        _gradW = _weights.Select(w => new float[w.Length]).ToArray();
+        _gradB = _biases.Select(b => new float[b.Length]).ToArray();
+        _packed = Enumerable.Range(0, layers).Select(l => PackedMatrix.Pack(_weights[l], _widths[l], _widths[l + 1])).ToArray();
+        _packedTransposed = Enumerable.Range(0, layers).Select(l => PackedMatrix.PackTransposed(_weights[l], _widths[l], _widths[l + 1])).ToArray();
+        int batch = options.BatchSize;
+        _outputs = _widths.Select(w => new float[batch * w]).ToArray();
+        _deltas = _widths.Select(w => new float[batch * w]).ToArray();
+        _targets = new float[batch * _widths[^1]];
+        _batchLabels = new byte[batch];
+    }
+
+    /// <summary>The settings.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>Width of an input row.</summary>
+    public int Inputs => _widths[0];
+
+    /// <summary>Number of classes (width of the output).</summary>
+    public int Classes => _widths[^1];
+
+    /// <summary>Epochs trained so far.</summary>
+    public int Epoch => _epoch;
+
+    /// <summary>The current weights of layer <paramref name="layer"/>, <c>[inputs x outputs]</c> (a view: do not modify).</summary>
+    public ReadOnlySpan<float> Weights(int layer) => _weights[layer];
+
+    /// <summary>The current bias of layer <paramref name="layer"/> (a view: do not modify).</summary>
+    public ReadOnlySpan<float> Biases(int layer) => _biases[layer];
+
+    /// <summary>The weight gradient of layer <paramref name="layer"/> from the last step (for gradient checks).</summary>
+    internal ReadOnlySpan<float> WeightGradient(int layer) => _gradW[layer];
+
+    /// <summary>The bias gradient of layer <paramref name="layer"/> from the last step.</summary>
+    internal ReadOnlySpan<float> BiasGradient(int layer) => _gradB[layer];
+
+    /// <summary>Runs forward and backward on a batch without updating anything; returns the loss.</summary>
+    internal float Gradients(ReadOnlySpan<float> batch, ReadOnlySpan<byte> labels)
+    {
+        batch.CopyTo(_outputs[0]);
+        labels.CopyTo(_batchLabels);
+        return ForwardAndBackward();
+    }
+
+    /// <summary>The trained network, for inference and saving (a copy: training on does not change it).</summary>
+    public Network ToNetwork() => new(Enumerable.Range(0, _weights.Length)
+        .Select(l => new DenseLayer(_weights[l], _biases[l], _widths[l], _widths[l + 1], _activations[l])).ToArray());
+
+    /// <summary>
+    /// One epoch over byte images (converted as <c>x / divisor</c> batch by batch) and their labels, in a fresh
+    /// shuffled order; a last partial batch is dropped (every step sees a full batch).
+    /// </summary>
+    public EpochResult TrainEpoch(ReadOnlySpan<byte> images, float divisor, ReadOnlySpan<byte> labels, Action<int, int, float>? progress = null)
+    {
+        int count = CheckData(images.Length, labels);
+        var clock = Stopwatch.StartNew();
+        float rate = Options.Schedule.Rate(_epoch);
+        Shuffle(count);
+        int batch = Options.BatchSize;
+        int steps = count / batch;
+        double total = 0;
+        for (int s = 0; s < steps; s++)
+        {
+            Span<float> x = _outputs[0];
+            for (int r = 0; r < batch; r++)
+            {
+                int index = _order[s * batch + r];
+                ByteScaling.Divide(images.Slice(index * Inputs, Inputs), divisor, x.Slice(r * Inputs, Inputs));
+                _batchLabels[r] = labels[index];
+            }
+
+            total += Step(rate);
+            progress?.Invoke(s + 1, steps, (float)(total / (s + 1)));
+        }
+
+        _epoch++;
+        return new EpochResult(_epoch, (float)(total / Math.Max(1, steps)), rate, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// One step on one batch of float rows <c>[BatchSize x Inputs]</c>: forward, loss, backward, update.
+    /// Returns the batch's loss. Allocates nothing.
+    /// </summary>
+    public float Step(ReadOnlySpan<float> batch, ReadOnlySpan<byte> labels, float learningRate)
+    {
+        Guard.Shape(batch, Options.BatchSize, Inputs, nameof(batch));
+        if (labels.Length != Options.BatchSize)
+        {
+            Guard.ThrowArgument($"{labels.Length} labels for a batch of {Options.BatchSize}.", nameof(labels));
+        }
+
+        batch.CopyTo(_outputs[0]);
+        labels.CopyTo(_batchLabels);
+        return Step(learningRate);
+    }
+
+    /// <summary>
+    /// The mean |dL/dW| of each layer on one batch at the current weights (nothing is updated): the book's point
+    /// that sigmoid hidden layers make gradients vanish towards the input, where ReLU does not.
+    /// </summary>
+    public double[] MeanAbsWeightGradients(ReadOnlySpan<float> batch, ReadOnlySpan<byte> labels)
+    {
+        Guard.Shape(batch, Options.BatchSize, Inputs, nameof(batch));
+        batch.CopyTo(_outputs[0]);
+        labels.CopyTo(_batchLabels);
+        ForwardAndBackward();
+        return _gradW.Select(g => TensorPrimitives.SumOfMagnitudes<float>(g) / (double)g.Length).ToArray();
+    }
+
+    private float Step(float rate)
+    {
+        float loss = ForwardAndBackward();
+        _step++;
+        if (!float.IsFinite(loss))
+        {
+            throw new TrainingDivergedException(
+                $"The loss became {loss} at epoch {_epoch + 1}, step {_step} with learning rate {rate}: lower the learning rate.");
+        }
+
+        float momentum = Options.Momentum;
+        for (int l = 0; l < _weights.Length; l++)
+        {
+            Update(_weights[l], _gradW[l], _velocityW[l], rate, momentum);
+            Update(_biases[l], _gradB[l], _velocityB[l], rate, momentum);
+            _packed[l].Repack(_weights[l], transposed: false);
+            _packedTransposed[l].Repack(_weights[l], transposed: true);
+        }
+
+        return loss;
+    }
+
+    /// <summary>v = momentum v - rate g; w += v (with momentum 0: w -= rate g).</summary>
+    private static void Update(Span<float> w, ReadOnlySpan<float> g, Span<float> v, float rate, float momentum)
+    {
+        if (momentum == 0)
+        {
+            TensorPrimitives.MultiplyAdd(g, -rate, w, w);
+            return;
+        }
+
+        TensorPrimitives.Multiply(v, momentum, v);
+        TensorPrimitives.MultiplyAdd(g, -rate, v, v);
+        TensorPrimitives.Add(w, v, w);
+    }
+
+    private float ForwardAndBackward()
+    {
+        int batch = Options.BatchSize;
+        int layers = _weights.Length;
+        for (int l = 0; l < layers; l++)
+        {
+            // A_l = f(A_{l-1} . W_l + b_l); the output layer stays raw (logits): its activation is in the loss.
+            Activation act = l == layers - 1 ? Activation.Identity : _activations[l];
+            Gemm.Multiply(_outputs[l], batch, _widths[l], _packed[l], _biases[l], act, _outputs[l + 1]);
+        }
+
+        float loss;
+        int classes = Classes;
+        if (Options.Loss == Loss.CrossEntropy)
+        {
+            loss = Losses.SoftmaxCrossEntropy(_outputs[layers], _batchLabels, classes, _deltas[layers]);
+        }
+        else
+        {
+            Array.Clear(_targets);
+            for (int r = 0; r < batch; r++)
+            {
+                _targets[r * classes + _batchLabels[r]] = 1f;
+            }
+
+            loss = Losses.MeanSquaredError(_outputs[layers], _targets, classes, _deltas[layers]);
+        }
+
+        for (int l = layers - 1; l >= 0; l--)
+        {
+            GemmBackward.TransposeMultiply(_outputs[l], batch, _widths[l], _deltas[l + 1], _widths[l + 1], _gradW[l]);
+            GemmBackward.ColumnSums(_deltas[l + 1], batch, _widths[l + 1], _gradB[l]);
+            if (l > 0)
+            {
+                // dA_{l-1} = dZ_l . W_l^T, then dZ_{l-1} = dA_{l-1} * f'(A_{l-1}).
+                Gemm.Multiply(_deltas[l + 1], batch, _widths[l + 1], _packedTransposed[l], [], Activation.Identity, _deltas[l]);
+                ActivationGradients.Backward(_activations[l - 1], _outputs[l], _deltas[l], _deltas[l]);
+            }
+        }
+
+        return loss;
+    }
+
+    private int CheckData(int pixels, ReadOnlySpan<byte> labels)
+    {
+        if (pixels % Inputs != 0)
+        {
+            throw new ArgumentException($"{pixels} input values are not a whole number of rows of {Inputs}: the first layer's width does not match the data.");
+        }
+
+        int count = pixels / Inputs;
+        if (count != labels.Length)
+        {
+            throw new ArgumentException($"{count} images but {labels.Length} labels: the counts must agree.");
+        }
+
+        if (count < Options.BatchSize)
+        {
+            throw new ArgumentException($"{count} images are fewer than one batch of {Options.BatchSize}.");
+        }
+
+        int max = 0;
+        foreach (byte label in labels)
+        {
+            max = Math.Max(max, label);
+        }
+
+        if (max >= Classes)
+        {
+            throw new ArgumentException($"Label {max} is not a class of a {Classes}-wide output layer.");
+        }
+
+        return count;
+    }
+
+    private void Shuffle(int count)
+    {
+        if (_order.Length != count)
+        {
+            _order = new int[count];
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            _order[i] = i;
+        }
+
+        _random.Shuffle(_order);
+    }
+}
+
+/// <summary>Training produced a non-finite loss (usually: the learning rate is too large).</summary>
+public sealed class TrainingDivergedException(string message) : InvalidOperationException(message);

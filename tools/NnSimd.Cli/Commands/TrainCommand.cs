@@ -1,0 +1,190 @@
+using System.CommandLine;
+using System.Globalization;
+using NnSimd.Cli.Data;
+using NnSimd.Cli.Plots;
+using NnSimd.IO;
+using NnSimd.Model;
+using NnSimd.Training;
+
+namespace NnSimd.Cli.Commands;
+
+/// <summary>
+/// <c>nnsimd train</c>: mini-batch SGD on Fashion-MNIST (Debian's dataset-fashion-mnist) or MNIST, printing
+/// loss and train/test accuracy per epoch, saving a self-describing safetensors model and, optionally, the curves.
+/// </summary>
+internal static class TrainCommand
+{
+    public const string FashionDirectory = "/usr/share/datasets/fashion-mnist";
+
+    public static Command Create()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist or mnist.", DefaultValueFactory = _ => "fashion-mnist" };
+        dataset.AcceptOnlyFromAmong("fashion-mnist", "mnist");
+        var data = CommonOptions.Data();
+        var offline = CommonOptions.Offline();
+        var layers = new Option<string>("--layers") { Description = "Layer widths, input first.", DefaultValueFactory = _ => "784,50,100,10" };
+        var activation = new Option<string>("--activation") { Description = "Hidden activation: sigmoid, relu or tanh.", DefaultValueFactory = _ => "relu" };
+        activation.AcceptOnlyFromAmong("sigmoid", "relu", "tanh");
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 100 };
+        var lr = new Option<float>("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => 0.1f };
+        var momentum = new Option<float>("--momentum") { DefaultValueFactory = _ => 0f };
+        var schedule = new Option<string>("--schedule") { Description = "constant, step (halve every 3 epochs) or warm (a tenth after half the epochs).", DefaultValueFactory = _ => "constant" };
+        schedule.AcceptOnlyFromAmong("constant", "step", "warm");
+        var init = new Option<string>("--init") { Description = "gaussian (std 0.01), xavier or he (default: he for relu, xavier otherwise)." };
+        init.AcceptOnlyFromAmong("gaussian", "xavier", "he");
+        var loss = new Option<string>("--loss") { DefaultValueFactory = _ => "cross-entropy" };
+        loss.AcceptOnlyFromAmong("cross-entropy", "mse");
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1UL };
+        var output = new Option<string>("--output", "-o") { Description = "The .safetensors model to write.", Required = true };
+        var plot = new Option<string?>("--plot") { Description = "Also draw the loss and accuracy curves to this .png." };
+        var json = CommonOptions.Json();
+        var command = new Command("train", "Train a network by mini-batch SGD and save it as safetensors.")
+        {
+            dataset, data, offline, layers, activation, epochs, batch, lr, momentum, schedule, init, loss, seed, output, plot, json,
+        };
+        command.SetAction(r => Cli.Guarded(() =>
+        {
+            Activation hidden = ModelFile.ParseActivations(r.GetValue(activation)!)[0];
+            int epochCount = r.GetValue(epochs);
+            float rate = r.GetValue(lr);
+            var options = new TrainerOptions
+            {
+                BatchSize = r.GetValue(batch),
+                Momentum = r.GetValue(momentum),
+                Seed = r.GetValue(seed),
+                Loss = r.GetValue(loss) == "mse" ? Loss.MeanSquaredError : Loss.CrossEntropy,
+                Init = r.GetValue(init) switch
+                {
+                    "gaussian" => Init.Gaussian,
+                    "xavier" => Init.Xavier,
+                    "he" => Init.He,
+                    _ => hidden == Activation.Relu ? Init.He : Init.Xavier,
+                },
+                Schedule = r.GetValue(schedule) switch
+                {
+                    "step" => new LearningRateSchedule.StepDecay(rate),
+                    "warm" => new LearningRateSchedule.Warm(rate, Math.Max(1, epochCount / 2)),
+                    _ => new LearningRateSchedule.Constant(rate),
+                },
+            };
+            int[] widths = r.GetValue(layers)!.Split(',').Select(w => int.Parse(w.Trim(), CultureInfo.InvariantCulture)).ToArray();
+            return Run(r.GetValue(dataset)!, r.GetValue(data), r.GetValue(offline), widths, hidden, epochCount, options, r.GetValue(output)!, r.GetValue(plot), r.GetValue(json));
+        }));
+        return command;
+    }
+
+    private static int Run(string dataset, string? dataOption, bool offline, int[] widths, Activation hidden, int epochs, TrainerOptions options, string output, string? plotPath, bool json)
+    {
+        if (epochs < 1)
+        {
+            return Cli.Fail("--epochs must be at least 1.");
+        }
+
+        (MnistSet train, MnistSet test) = Load(dataset, dataOption, offline);
+        if (widths[0] != train.PixelsPerImage)
+        {
+            return Cli.Fail($"--layers starts with {widths[0]} inputs but the images have {train.PixelsPerImage} pixels.");
+        }
+
+        if (widths[^1] != 10)
+        {
+            return Cli.Fail($"--layers ends with {widths[^1]} outputs but {dataset} has 10 classes.");
+        }
+
+        var trainer = new Trainer(widths, hidden, options);
+        var history = new List<(EpochResult Result, double TrainAccuracy, double TestAccuracy)>();
+        using var progress = new ProgressLine("train", json);
+        for (int e = 0; e < epochs; e++)
+        {
+            EpochResult result = trainer.TrainEpoch(train.Pixels, 255f, train.Labels,
+                (step, steps, running) => progress.Report(string.Create(CultureInfo.InvariantCulture, $"epoch {e + 1}/{epochs} loss {running:F4}"), step, steps));
+            Network network = trainer.ToNetwork();
+            double trainAccuracy = Accuracy(network, train);
+            double testAccuracy = Accuracy(network, test);
+            history.Add((result, trainAccuracy, testAccuracy));
+            progress.Done();
+            if (!json)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {result.Epoch,3}  loss {result.Loss:F4}  train {trainAccuracy:F4}  test {testAccuracy:F4}  lr {result.LearningRate:G3}  {result.Seconds:F2} s"));
+            }
+        }
+
+        Network trained = trainer.ToNetwork();
+        ModelFile.Save(trained, output);
+        if (plotPath is not null)
+        {
+            Curves(history.Select(h => ((double)h.Result.Loss, h.TrainAccuracy, h.TestAccuracy)).ToList(), $"{dataset} {trained}", plotPath);
+        }
+
+        if (json)
+        {
+            Console.WriteLine(Json.Object(
+            [
+                ("dataset", dataset),
+                ("network", trained.ToString()),
+                ("model", output),
+                ("simd", SimdInfo.Path.ToString()),
+                ("epochs", history.Select(h => (IEnumerable<(string, object)>)
+                [
+                    ("epoch", h.Result.Epoch), ("loss", h.Result.Loss), ("train_accuracy", h.TrainAccuracy),
+                    ("test_accuracy", h.TestAccuracy), ("learning_rate", h.Result.LearningRate), ("seconds", h.Result.Seconds),
+                ]).ToList()),
+            ]));
+        }
+        else
+        {
+            Console.WriteLine($"saved {output}: {trained}");
+        }
+
+        return 0;
+    }
+
+    private static (MnistSet Train, MnistSet Test) Load(string dataset, string? dataOption, bool offline)
+    {
+        if (dataset == "fashion-mnist")
+        {
+            string dir = dataOption ?? FashionDirectory;
+            if (!File.Exists(Path.Combine(dir, Mnist.TrainImages)))
+            {
+                throw new FileNotFoundException($"Fashion-MNIST not found in {dir}: apt-get install dataset-fashion-mnist, or pass --data.");
+            }
+
+            return (Mnist.Load(dir, train: true), Mnist.Load(dir, train: false));
+        }
+
+        DataDirectory data = DataDirectory.Resolve(dataOption, offline);
+        return (Mnist.Load(data.Get(KnownFiles.TrainImages), data.Get(KnownFiles.TrainLabels)),
+                Mnist.Load(data.Get(KnownFiles.TestImages), data.Get(KnownFiles.TestLabels)));
+    }
+
+    internal static double Accuracy(Network network, MnistSet set)
+    {
+        var classes = new int[set.Count];
+        network.Classify(set.Pixels, 255f, classes, network.CreateWorkspace());
+        int correct = 0;
+        for (int i = 0; i < classes.Length; i++)
+        {
+            correct += classes[i] == set.Labels[i] ? 1 : 0;
+        }
+
+        return (double)correct / set.Count;
+    }
+
+    private static void Curves(List<(double Loss, double Train, double Test)> history, string title, string path)
+    {
+        double[] epochs = Enumerable.Range(1, history.Count).Select(e => (double)e).ToArray();
+        var plot = new ScottPlot.Plot();
+        var loss = plot.Add.Scatter(epochs, history.Select(h => h.Loss).ToArray());
+        loss.LegendText = "loss";
+        var train = plot.Add.Scatter(epochs, history.Select(h => h.Train).ToArray());
+        train.LegendText = "train accuracy";
+        var test = plot.Add.Scatter(epochs, history.Select(h => h.Test).ToArray());
+        test.LegendText = "test accuracy";
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.ShowLegend(ScottPlot.Alignment.MiddleRight);
+        Png.Save(plot, path, 720, 480);
+    }
+}
