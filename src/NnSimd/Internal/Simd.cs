@@ -38,15 +38,6 @@ internal static class Simd
         return wanted < hardware ? wanted : hardware;
     }
 
-    /// <summary>
-    /// a * b + c for a scalar, rounded as the vector lanes of this path round it (fused when the path fuses),
-    /// so a tail element computed one at a time equals what a vector lane would give.
-    /// </summary>
-    public static float FusedMultiplyAddScalar(float a, float b, float c) =>
-        Path != SimdPath.Scalar && (System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
-            ? MathF.FusedMultiplyAdd(a, b, c)
-            : a * b + c;
-
     /// <summary>Lanes of the chosen path: the panel width of packed weights.</summary>
     public static int Lanes => Path switch
     {

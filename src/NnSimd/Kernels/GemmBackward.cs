@@ -57,8 +57,9 @@ public static class GemmBackward
     }
 
     /// <summary>
-    /// Four rows of dw at a time, one column vector at a time: four accumulators, each fed by a broadcast of
-    /// x[r, p] and the vector dz[r, j..]; the loop runs over the batch rows r in order.
+    /// Four rows of dw (p..p+3) by two column vectors (j..j+2w) at a time: eight accumulators, each fed by a
+    /// broadcast of x[r, p] and a vector of dz[r, j..]; the loop runs over the batch rows r in order. A partial
+    /// column vector is staged through a zero-padded scratch block, so every column goes through the vector code.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -69,58 +70,110 @@ public static class GemmBackward
         ref float xs = ref MemoryMarshal.GetReference(x);
         ref float zs = ref MemoryMarshal.GetReference(dz);
         ref float ws = ref MemoryMarshal.GetReference(dw);
+        Span<float> scratchSpan = stackalloc float[32];
+        ref float scratch = ref MemoryMarshal.GetReference(scratchSpan);
         int w = TSimd.Count;
-        int p = p0;
-        for (; p + 4 <= p1; p += 4)
+        for (int j = 0; j < n; j += 2 * w)
         {
-            int j = 0;
-            for (; j + w <= n; j += w)
+            int cols0 = Math.Min(w, n - j);
+            int cols1 = Math.Clamp(n - j - w, 0, w);
+            int p = p0;
+            for (; p + 4 <= p1; p += 4)
             {
-                TVec a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
+                TVec a00 = TSimd.Zero, a01 = TSimd.Zero, a10 = TSimd.Zero, a11 = TSimd.Zero;
+                TVec a20 = TSimd.Zero, a21 = TSimd.Zero, a30 = TSimd.Zero, a31 = TSimd.Zero;
                 for (int r = 0; r < m; r++)
                 {
-                    TVec g = TSimd.Load(ref Unsafe.Add(ref zs, r * n + j));
+                    ref float zr = ref Unsafe.Add(ref zs, r * n + j);
+                    TVec g0 = Load<TSimd, TVec>(ref zr, cols0, ref scratch);
+                    TVec g1 = cols1 > 0 ? Load<TSimd, TVec>(ref Unsafe.Add(ref zr, w), cols1, ref Unsafe.Add(ref scratch, 16)) : TSimd.Zero;
                     ref float xr = ref Unsafe.Add(ref xs, r * k + p);
-                    a0 = TSimd.MulAdd(TSimd.Broadcast(xr), g, a0);
-                    a1 = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref xr, 1)), g, a1);
-                    a2 = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref xr, 2)), g, a2);
-                    a3 = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref xr, 3)), g, a3);
+                    TVec x0 = TSimd.Broadcast(xr);
+                    TVec x1 = TSimd.Broadcast(Unsafe.Add(ref xr, 1));
+                    TVec x2 = TSimd.Broadcast(Unsafe.Add(ref xr, 2));
+                    TVec x3 = TSimd.Broadcast(Unsafe.Add(ref xr, 3));
+                    a00 = TSimd.MulAdd(x0, g0, a00);
+                    a10 = TSimd.MulAdd(x1, g0, a10);
+                    a20 = TSimd.MulAdd(x2, g0, a20);
+                    a30 = TSimd.MulAdd(x3, g0, a30);
+                    a01 = TSimd.MulAdd(x0, g1, a01);
+                    a11 = TSimd.MulAdd(x1, g1, a11);
+                    a21 = TSimd.MulAdd(x2, g1, a21);
+                    a31 = TSimd.MulAdd(x3, g1, a31);
                 }
 
-                TSimd.Store(a0, ref Unsafe.Add(ref ws, p * n + j));
-                TSimd.Store(a1, ref Unsafe.Add(ref ws, (p + 1) * n + j));
-                TSimd.Store(a2, ref Unsafe.Add(ref ws, (p + 2) * n + j));
-                TSimd.Store(a3, ref Unsafe.Add(ref ws, (p + 3) * n + j));
-            }
-
-            for (; j < n; j++)
-            {
-                for (int q = p; q < p + 4; q++)
+                ref float d = ref Unsafe.Add(ref ws, p * n + j);
+                Store<TSimd, TVec>(a00, ref d, cols0, ref scratch);
+                Store<TSimd, TVec>(a10, ref Unsafe.Add(ref d, n), cols0, ref scratch);
+                Store<TSimd, TVec>(a20, ref Unsafe.Add(ref d, 2 * n), cols0, ref scratch);
+                Store<TSimd, TVec>(a30, ref Unsafe.Add(ref d, 3 * n), cols0, ref scratch);
+                if (cols1 > 0)
                 {
-                    Unsafe.Add(ref ws, q * n + j) = ScalarDot(ref xs, ref zs, m, k, n, q, j);
+                    Store<TSimd, TVec>(a01, ref Unsafe.Add(ref d, w), cols1, ref scratch);
+                    Store<TSimd, TVec>(a11, ref Unsafe.Add(ref d, n + w), cols1, ref scratch);
+                    Store<TSimd, TVec>(a21, ref Unsafe.Add(ref d, 2 * n + w), cols1, ref scratch);
+                    Store<TSimd, TVec>(a31, ref Unsafe.Add(ref d, 3 * n + w), cols1, ref scratch);
                 }
             }
-        }
 
-        for (; p < p1; p++)
-        {
-            for (int j = 0; j < n; j++)
+            for (; p < p1; p++)
             {
-                Unsafe.Add(ref ws, p * n + j) = ScalarDot(ref xs, ref zs, m, k, n, p, j);
+                TVec a0 = TSimd.Zero, a1 = TSimd.Zero;
+                for (int r = 0; r < m; r++)
+                {
+                    ref float zr = ref Unsafe.Add(ref zs, r * n + j);
+                    TVec xv = TSimd.Broadcast(Unsafe.Add(ref xs, r * k + p));
+                    a0 = TSimd.MulAdd(xv, Load<TSimd, TVec>(ref zr, cols0, ref scratch), a0);
+                    if (cols1 > 0)
+                    {
+                        a1 = TSimd.MulAdd(xv, Load<TSimd, TVec>(ref Unsafe.Add(ref zr, w), cols1, ref Unsafe.Add(ref scratch, 16)), a1);
+                    }
+                }
+
+                ref float d = ref Unsafe.Add(ref ws, p * n + j);
+                Store<TSimd, TVec>(a0, ref d, cols0, ref scratch);
+                if (cols1 > 0)
+                {
+                    Store<TSimd, TVec>(a1, ref Unsafe.Add(ref d, w), cols1, ref scratch);
+                }
             }
         }
     }
 
-    /// <summary>One element, summed over the rows in order with the same rounding as the vector lanes.</summary>
+    /// <summary>The first <paramref name="count"/> floats as a vector, zero-padded; plain loops, no calls (see Gemm).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ScalarDot(ref float xs, ref float zs, int m, int k, int n, int p, int j)
+    private static TVec Load<TSimd, TVec>(ref float source, int count, ref float scratch)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
     {
-        float acc = 0;
-        for (int r = 0; r < m; r++)
+        if (count == TSimd.Count)
         {
-            acc = Simd.FusedMultiplyAddScalar(Unsafe.Add(ref xs, r * k + p), Unsafe.Add(ref zs, r * n + j), acc);
+            return TSimd.Load(ref source);
         }
 
-        return acc;
+        for (int i = 0; i < TSimd.Count; i++)
+        {
+            Unsafe.Add(ref scratch, i) = i < count ? Unsafe.Add(ref source, i) : 0f;
+        }
+
+        return TSimd.Load(ref scratch);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TSimd, TVec>(TVec value, ref float destination, int count, ref float scratch)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        if (count == TSimd.Count)
+        {
+            TSimd.Store(value, ref destination);
+            return;
+        }
+
+        TSimd.Store(value, ref scratch);
+        for (int i = 0; i < count; i++)
+        {
+            Unsafe.Add(ref destination, i) = Unsafe.Add(ref scratch, i);
+        }
     }
 }

@@ -19,11 +19,11 @@ public sealed class Trainer
 {
     private readonly int[] _widths;
     private readonly Activation[] _activations;
-    private readonly float[][] _weights;   // W_l: [in x out], row-major
+    private readonly float[][] _weights;   // W_l^T: [out x in], row-major (see ForwardAndBackward for why transposed)
     private readonly float[][] _biases;
     private readonly float[][] _velocityW;
     private readonly float[][] _velocityB;
-    private readonly float[][] _gradW;
+    private readonly float[][] _gradW;     // dW_l^T: [out x in]
     private readonly float[][] _gradB;
     private readonly PackedMatrix[] _packed;           // W_l for the forward GEMM
     private readonly PackedMatrix[] _packedTransposed; // W_l^T for dX = dZ . W^T
@@ -74,10 +74,14 @@ public sealed class Trainer
                 Init.Xavier => Math.Sqrt(1.0 / inputs),
                 _ => Math.Sqrt(2.0 / inputs),
             };
+            // Drawn in [inputs x outputs] order (as W is written), stored transposed.
             _weights[l] = new float[inputs * outputs];
-            for (int i = 0; i < _weights[l].Length; i++)
+            for (int p = 0; p < inputs; p++)
             {
-                _weights[l][i] = (float)(std * _random.NextGaussian());
+                for (int j = 0; j < outputs; j++)
+                {
+                    _weights[l][j * inputs + p] = (float)(std * _random.NextGaussian());
+                }
             }
 
             _biases[l] = new float[outputs];
@@ -87,8 +91,8 @@ public sealed class Trainer
         _velocityB = _biases.Select(b => new float[b.Length]).ToArray();
         _gradW = _weights.Select(w => new float[w.Length]).ToArray();
         _gradB = _biases.Select(b => new float[b.Length]).ToArray();
-        _packed = Enumerable.Range(0, layers).Select(l => PackedMatrix.Pack(_weights[l], _widths[l], _widths[l + 1])).ToArray();
-        _packedTransposed = Enumerable.Range(0, layers).Select(l => PackedMatrix.PackTransposed(_weights[l], _widths[l], _widths[l + 1])).ToArray();
+        _packed = Enumerable.Range(0, layers).Select(l => PackedMatrix.PackTransposed(_weights[l], _widths[l + 1], _widths[l])).ToArray();
+        _packedTransposed = Enumerable.Range(0, layers).Select(l => PackedMatrix.Pack(_weights[l], _widths[l + 1], _widths[l])).ToArray();
         int batch = options.BatchSize;
         _outputs = _widths.Select(w => new float[batch * w]).ToArray();
         _deltas = _widths.Select(w => new float[batch * w]).ToArray();
@@ -108,14 +112,29 @@ public sealed class Trainer
     /// <summary>Epochs trained so far.</summary>
     public int Epoch => _epoch;
 
-    /// <summary>The current weights of layer <paramref name="layer"/>, <c>[inputs x outputs]</c> (a view: do not modify).</summary>
-    public ReadOnlySpan<float> Weights(int layer) => _weights[layer];
+    /// <summary>A copy of the current weights of layer <paramref name="layer"/>, <c>[inputs x outputs]</c> row-major.</summary>
+    public float[] GetWeights(int layer) => Transpose(_weights[layer], _widths[layer + 1], _widths[layer]);
 
     /// <summary>The current bias of layer <paramref name="layer"/> (a view: do not modify).</summary>
     public ReadOnlySpan<float> Biases(int layer) => _biases[layer];
 
-    /// <summary>The weight gradient of layer <paramref name="layer"/> from the last step (for gradient checks).</summary>
-    internal ReadOnlySpan<float> WeightGradient(int layer) => _gradW[layer];
+    /// <summary>The weight gradient of layer <paramref name="layer"/> from the last step, <c>[inputs x outputs]</c> (for gradient checks).</summary>
+    internal float[] WeightGradient(int layer) => Transpose(_gradW[layer], _widths[layer + 1], _widths[layer]);
+
+    /// <summary>b: [cols x rows] = a^T for a: [rows x cols].</summary>
+    private static float[] Transpose(float[] a, int rows, int cols)
+    {
+        var b = new float[a.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                b[c * rows + r] = a[r * cols + c];
+            }
+        }
+
+        return b;
+    }
 
     /// <summary>The bias gradient of layer <paramref name="layer"/> from the last step.</summary>
     internal ReadOnlySpan<float> BiasGradient(int layer) => _gradB[layer];
@@ -130,7 +149,7 @@ public sealed class Trainer
 
     /// <summary>The trained network, for inference and saving (a copy: training on does not change it).</summary>
     public Network ToNetwork() => new(Enumerable.Range(0, _weights.Length)
-        .Select(l => new DenseLayer(_weights[l], _biases[l], _widths[l], _widths[l + 1], _activations[l])).ToArray());
+        .Select(l => new DenseLayer(GetWeights(l), _biases[l], _widths[l], _widths[l + 1], _activations[l])).ToArray());
 
     /// <summary>
     /// One epoch over byte images (converted as <c>x / divisor</c> batch by batch) and their labels, in a fresh
@@ -208,8 +227,8 @@ public sealed class Trainer
         {
             Update(_weights[l], _gradW[l], _velocityW[l], rate, momentum);
             Update(_biases[l], _gradB[l], _velocityB[l], rate, momentum);
-            _packed[l].Repack(_weights[l], transposed: false);
-            _packedTransposed[l].Repack(_weights[l], transposed: true);
+            _packed[l].Repack(_weights[l], transposed: true);
+            _packedTransposed[l].Repack(_weights[l], transposed: false);
         }
 
         return loss;
@@ -257,9 +276,12 @@ public sealed class Trainer
             loss = Losses.MeanSquaredError(_outputs[layers], _targets, classes, _deltas[layers]);
         }
 
+        // The weights are kept transposed, [out x in], because their gradient is computed as
+        // dW^T = dZ^T . A: vectors then run along the input width (784 for the first layer, whole vectors),
+        // not along the output width (50: three vectors and a sliver), which measured 4x faster.
         for (int l = layers - 1; l >= 0; l--)
         {
-            GemmBackward.TransposeMultiply(_outputs[l], batch, _widths[l], _deltas[l + 1], _widths[l + 1], _gradW[l]);
+            GemmBackward.TransposeMultiply(_deltas[l + 1], batch, _widths[l + 1], _outputs[l], _widths[l], _gradW[l]);
             GemmBackward.ColumnSums(_deltas[l + 1], batch, _widths[l + 1], _gradB[l]);
             if (l > 0)
             {

@@ -35,12 +35,12 @@ public class GradientCheckTests
         byte[] labels = [0, 2, 1, 2];
         trainer.Gradients(x, labels);
 
-        double[][] w = Enumerable.Range(0, 3).Select(l => trainer.Weights(l).ToArray().Select(v => (double)v).ToArray()).ToArray();
+        double[][] w = Enumerable.Range(0, 3).Select(l => trainer.GetWeights(l).Select(v => (double)v).ToArray()).ToArray();
         double[][] b = Enumerable.Range(0, 3).Select(l => trainer.Biases(l).ToArray().Select(v => (double)v).ToArray()).ToArray();
         const double h = 1e-4;
         for (int l = 0; l < 3; l++)
         {
-            float[] analyticW = trainer.WeightGradient(l).ToArray();
+            float[] analyticW = trainer.WeightGradient(l);
             for (int i = 0; i < w[l].Length; i++)
             {
                 double keep = w[l][i];

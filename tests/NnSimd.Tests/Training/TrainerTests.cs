@@ -49,7 +49,7 @@ public class TrainerTests
             var t = new Trainer([784, 30, 10], Activation.Sigmoid, new TrainerOptions { BatchSize = 50, Seed = 9, Momentum = 0.9f, Schedule = new LearningRateSchedule.Constant(0.5f) });
             t.TrainEpoch(px, 255f, labels);
             t.TrainEpoch(px, 255f, labels);
-            return [t.Weights(0).ToArray(), t.Weights(1).ToArray(), t.Biases(1).ToArray()];
+            return [t.GetWeights(0), t.GetWeights(1), t.Biases(1).ToArray()];
         }
 
         float[][] a = Run(), b = Run();
@@ -59,7 +59,7 @@ public class TrainerTests
         }
 
         var other = new Trainer([784, 30, 10], Activation.Sigmoid, new TrainerOptions { BatchSize = 50, Seed = 10 });
-        Assert.NotEqual(a[0][..10], other.Weights(0)[..10].ToArray());
+        Assert.NotEqual(a[0][..10], other.GetWeights(0)[..10]);
     }
 
     [Fact]
