@@ -74,4 +74,10 @@ public sealed record TrainerOptions
 
     /// <summary>The loss.</summary>
     public Loss Loss { get; init; } = Loss.CrossEntropy;
+
+    /// <summary>
+    /// Threads per step (the batch's rows and the gradient's rows are split between them). Any count gives the
+    /// same weights bit for bit: every element is computed by one thread, in the same order.
+    /// </summary>
+    public int Threads { get; init; } = 1;
 }

@@ -63,9 +63,31 @@ public class TrainerTests
     }
 
     [Fact]
-    public void A_warm_training_step_allocates_nothing()
+    public void One_two_and_three_threads_give_bitwise_the_same_weights()
     {
-        var trainer = new Trainer([784, 50, 100, 10], Activation.Relu, new TrainerOptions { BatchSize = 32, Momentum = 0.9f });
+        (byte[] px, byte[] labels) = Slice(0, 400);
+        float[][] Run(int threads)
+        {
+            var t = new Trainer([784, 50, 100, 10], Activation.Tanh, new TrainerOptions { BatchSize = 100, Seed = 4, Momentum = 0.9f, Threads = threads });
+            t.TrainEpoch(px, 255f, labels);
+            t.TrainEpoch(px, 255f, labels);
+            return [t.GetWeights(0), t.GetWeights(1), t.GetWeights(2), t.Biases(0).ToArray(), t.Biases(2).ToArray()];
+        }
+
+        float[][] one = Run(1), two = Run(2), three = Run(3);
+        for (int i = 0; i < one.Length; i++)
+        {
+            Assert.Equal(one[i], two[i]);
+            Assert.Equal(one[i], three[i]);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_warm_training_step_allocates_nothing(int threads)
+    {
+        var trainer = new Trainer([784, 50, 100, 10], Activation.Relu, new TrainerOptions { BatchSize = 32, Momentum = 0.9f, Threads = threads });
         float[] x = Numerics.Random(new Random(1), 32 * 784);
         byte[] labels = Enumerable.Range(0, 32).Select(i => (byte)(i % 10)).ToArray();
         for (int i = 0; i < 30; i++)

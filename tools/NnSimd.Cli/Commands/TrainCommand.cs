@@ -23,25 +23,26 @@ internal static class TrainCommand
         var data = CommonOptions.Data();
         var offline = CommonOptions.Offline();
         var layers = new Option<string>("--layers") { Description = "Layer widths, input first.", DefaultValueFactory = _ => "784,50,100,10" };
-        var activation = new Option<string>("--activation") { Description = "Hidden activation: sigmoid, relu or tanh.", DefaultValueFactory = _ => "relu" };
+        var activation = new Option<string>("--activation") { Description = "Hidden activation: sigmoid, relu or tanh.", DefaultValueFactory = _ => "tanh" };
         activation.AcceptOnlyFromAmong("sigmoid", "relu", "tanh");
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 100 };
-        var lr = new Option<float>("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => 0.1f };
-        var momentum = new Option<float>("--momentum") { DefaultValueFactory = _ => 0f };
-        var schedule = new Option<string>("--schedule") { Description = "constant, step (halve every 3 epochs) or warm (a tenth after half the epochs).", DefaultValueFactory = _ => "constant" };
+        var lr = new Option<float>("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => 0.05f };
+        var momentum = new Option<float>("--momentum") { DefaultValueFactory = _ => 0.9f };
+        var schedule = new Option<string>("--schedule") { Description = "constant, step (halve every 3 epochs) or warm (a tenth after half the epochs).", DefaultValueFactory = _ => "step" };
         schedule.AcceptOnlyFromAmong("constant", "step", "warm");
         var init = new Option<string>("--init") { Description = "gaussian (std 0.01), xavier or he (default: he for relu, xavier otherwise)." };
         init.AcceptOnlyFromAmong("gaussian", "xavier", "he");
         var loss = new Option<string>("--loss") { DefaultValueFactory = _ => "cross-entropy" };
         loss.AcceptOnlyFromAmong("cross-entropy", "mse");
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1UL };
+        var threads = new Option<int>("--threads") { Description = "Threads per step (the weights come out the same for any count).", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--output", "-o") { Description = "The .safetensors model to write.", Required = true };
         var plot = new Option<string?>("--plot") { Description = "Also draw the loss and accuracy curves to this .png." };
         var json = CommonOptions.Json();
         var command = new Command("train", "Train a network by mini-batch SGD and save it as safetensors.")
         {
-            dataset, data, offline, layers, activation, epochs, batch, lr, momentum, schedule, init, loss, seed, output, plot, json,
+            dataset, data, offline, layers, activation, epochs, batch, lr, momentum, schedule, init, loss, seed, threads, output, plot, json,
         };
         command.SetAction(r => Cli.Guarded(() =>
         {
@@ -53,6 +54,7 @@ internal static class TrainCommand
                 BatchSize = r.GetValue(batch),
                 Momentum = r.GetValue(momentum),
                 Seed = r.GetValue(seed),
+                Threads = Math.Max(1, r.GetValue(threads)),
                 Loss = r.GetValue(loss) == "mse" ? Loss.MeanSquaredError : Loss.CrossEntropy,
                 Init = r.GetValue(init) switch
                 {
