@@ -71,7 +71,7 @@ public static class Npy
 
         byte[] raw = reader.TakeArray(checked(count * size), $"a {string.Join('x', shape)} array of {descr}");
         reader.ExpectEnd();
-        int[] order = RowMajorOrder(shape, fortran, (int)count);
+        int[] order = TensorData.RowMajorOrder(shape, fortran);
         switch (dtype)
         {
             case TensorDType.U8:
@@ -267,46 +267,6 @@ public static class Npy
     }
 
     private static string Clip(string s) => s.Length > 60 ? s[..60] + "..." : s;
-
-    private static int[] RowMajorOrder(int[] shape, bool fortran, int count)
-    {
-        var order = new int[count];
-        if (!fortran || shape.Length < 2)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                order[i] = i;
-            }
-
-            return order;
-        }
-
-        int rank = shape.Length;
-        var stride = new int[rank];
-        stride[0] = 1;
-        for (int d = 1; d < rank; d++)
-        {
-            stride[d] = stride[d - 1] * shape[d - 1];
-        }
-
-        var index = new int[rank];
-        for (int i = 0; i < count; i++)
-        {
-            int offset = 0;
-            for (int d = 0; d < rank; d++)
-            {
-                offset += index[d] * stride[d];
-            }
-
-            order[i] = offset;
-            for (int d = rank - 1; d >= 0 && ++index[d] == shape[d]; d--)
-            {
-                index[d] = 0;
-            }
-        }
-
-        return order;
-    }
 
     /// <summary>Reads a stream with a position, checked lengths and growth only as data arrives.</summary>
     private sealed class StreamReaderAt(Stream stream, string source)

@@ -84,6 +84,52 @@ public sealed class TensorData
         return count;
     }
 
+    /// <summary>
+    /// For each row-major position, the index of that element in storage of the given order: the identity for
+    /// C order; for Fortran order (first index fastest, as NumPy writes <c>fortran_order</c> arrays) the
+    /// permutation that transposes the data into row-major.
+    /// </summary>
+    internal static int[] RowMajorOrder(IReadOnlyList<int> shape, bool fortran)
+    {
+        int count = checked((int)ElementCountOf(shape));
+        var order = new int[count];
+        int rank = shape.Count;
+        if (!fortran || rank < 2)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                order[i] = i;
+            }
+
+            return order;
+        }
+
+        var stride = new int[rank];
+        stride[0] = 1;
+        for (int d = 1; d < rank; d++)
+        {
+            stride[d] = stride[d - 1] * shape[d - 1];
+        }
+
+        var index = new int[rank];
+        for (int i = 0; i < count; i++)
+        {
+            int offset = 0;
+            for (int d = 0; d < rank; d++)
+            {
+                offset += index[d] * stride[d];
+            }
+
+            order[i] = offset;
+            for (int d = rank - 1; d >= 0 && ++index[d] == shape[d]; d--)
+            {
+                index[d] = 0;
+            }
+        }
+
+        return order;
+    }
+
     /// <summary>The floats, or an error naming the tensor when it holds another type.</summary>
     public float[] RequireFloats() =>
         Floats ?? throw new InvalidDataException($"Tensor '{Name}' holds {SourceDType}, not floating-point values.");

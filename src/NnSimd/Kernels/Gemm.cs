@@ -122,8 +122,8 @@ public static class Gemm
                     int col = j * w;
                     int cols0 = Math.Min(w, n - col);
                     int cols1 = panels > 1 ? Math.Min(w, n - col - w) : 0;
-                    TVec bias0 = last && !bias.IsEmpty ? LoadPartial<TSimd, TVec>(ref Unsafe.AsRef(in bias[col]), cols0, ref scratch) : TSimd.Zero;
-                    TVec bias1 = last && !bias.IsEmpty && panels > 1 ? LoadPartial<TSimd, TVec>(ref Unsafe.AsRef(in bias[col + w]), cols1, ref scratch) : TSimd.Zero;
+                    TVec bias0 = last && !bias.IsEmpty ? PartialVector.Load<TSimd, TVec>(ref Unsafe.AsRef(in bias[col]), cols0, ref scratch) : TSimd.Zero;
+                    TVec bias1 = last && !bias.IsEmpty && panels > 1 ? PartialVector.Load<TSimd, TVec>(ref Unsafe.AsRef(in bias[col + w]), cols1, ref scratch) : TSimd.Zero;
                     var tile = new TileArgs<TVec>(k, n, kc, b.Rows * w, cols0, cols1, bias0, bias1, first, last);
                     ref float panel = ref Unsafe.Add(ref b.Panel(j), kc0 * w);
                     int i = i0;
@@ -205,10 +205,10 @@ public static class Gemm
         TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
         if (!first)
         {
-            s0 = LoadPartial<TSimd, TVec>(ref cz, cols0, ref scratch);
-            if (TPanels.Count > 1) { s1 = LoadPartial<TSimd, TVec>(ref c1, cols1, ref scratch); }
-            if (TPanels.Count > 2) { s2 = LoadPartial<TSimd, TVec>(ref c2, cols2, ref scratch); }
-            if (TPanels.Count > 2) { s3 = LoadPartial<TSimd, TVec>(ref c3, cols3, ref scratch); }
+            s0 = PartialVector.Load<TSimd, TVec>(ref cz, cols0, ref scratch);
+            if (TPanels.Count > 1) { s1 = PartialVector.Load<TSimd, TVec>(ref c1, cols1, ref scratch); }
+            if (TPanels.Count > 2) { s2 = PartialVector.Load<TSimd, TVec>(ref c2, cols2, ref scratch); }
+            if (TPanels.Count > 2) { s3 = PartialVector.Load<TSimd, TVec>(ref c3, cols3, ref scratch); }
         }
 
         ref float p0 = ref Unsafe.Add(ref b.Panel(j0), kc0 * w);
@@ -228,16 +228,16 @@ public static class Gemm
         {
             bool hasBias = !bias.IsEmpty;
             ref float b0 = ref MemoryMarshal.GetReference(bias);
-            s0 = TSimd.Apply<TAct>(hasBias ? TSimd.Add(s0, LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref b0, col0), cols0, ref scratch)) : s0);
-            if (TPanels.Count > 1) { s1 = TSimd.Apply<TAct>(hasBias ? TSimd.Add(s1, LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref b0, col0 + w), cols1, ref scratch)) : s1); }
-            if (TPanels.Count > 2) { s2 = TSimd.Apply<TAct>(hasBias ? TSimd.Add(s2, LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref b0, col0 + 2 * w), cols2, ref scratch)) : s2); }
-            if (TPanels.Count > 2) { s3 = TSimd.Apply<TAct>(hasBias ? TSimd.Add(s3, LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref b0, col0 + 3 * w), cols3, ref scratch)) : s3); }
+            s0 = TSimd.Apply<TAct>(hasBias ? TSimd.Add(s0, PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref b0, col0), cols0, ref scratch)) : s0);
+            if (TPanels.Count > 1) { s1 = TSimd.Apply<TAct>(hasBias ? TSimd.Add(s1, PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref b0, col0 + w), cols1, ref scratch)) : s1); }
+            if (TPanels.Count > 2) { s2 = TSimd.Apply<TAct>(hasBias ? TSimd.Add(s2, PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref b0, col0 + 2 * w), cols2, ref scratch)) : s2); }
+            if (TPanels.Count > 2) { s3 = TSimd.Apply<TAct>(hasBias ? TSimd.Add(s3, PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref b0, col0 + 3 * w), cols3, ref scratch)) : s3); }
         }
 
-        StorePartial<TSimd, TVec>(s0, ref cz, cols0, ref scratch);
-        if (TPanels.Count > 1) { StorePartial<TSimd, TVec>(s1, ref c1, cols1, ref scratch); }
-        if (TPanels.Count > 2) { StorePartial<TSimd, TVec>(s2, ref c2, cols2, ref scratch); }
-        if (TPanels.Count > 2) { StorePartial<TSimd, TVec>(s3, ref c3, cols3, ref scratch); }
+        PartialVector.Store<TSimd, TVec>(s0, ref cz, cols0, ref scratch);
+        if (TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(s1, ref c1, cols1, ref scratch); }
+        if (TPanels.Count > 2) { PartialVector.Store<TSimd, TVec>(s2, ref c2, cols2, ref scratch); }
+        if (TPanels.Count > 2) { PartialVector.Store<TSimd, TVec>(s3, ref c3, cols3, ref scratch); }
     }
 
     private readonly struct TileArgs<TVec>(int lda, int ldc, int depth, int panelStride, int cols0, int cols1, TVec bias0, TVec bias1, bool first, bool last)
@@ -285,22 +285,22 @@ public static class Gemm
         TVec c70 = TSimd.Zero, c71 = TSimd.Zero;
         if (!t.First)
         {
-            c00 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 0), t.Cols0, ref scratch);
-            if (TPanels.Count > 1) { c01 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 0 + w), t.Cols1, ref scratch); }
-            if (TRows.Count > 1) { c10 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 1 * ldc), t.Cols0, ref scratch); }
-            if (TRows.Count > 1 && TPanels.Count > 1) { c11 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 1 * ldc + w), t.Cols1, ref scratch); }
-            if (TRows.Count > 2) { c20 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 2 * ldc), t.Cols0, ref scratch); }
-            if (TRows.Count > 2 && TPanels.Count > 1) { c21 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 2 * ldc + w), t.Cols1, ref scratch); }
-            if (TRows.Count > 2) { c30 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 3 * ldc), t.Cols0, ref scratch); }
-            if (TRows.Count > 2 && TPanels.Count > 1) { c31 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 3 * ldc + w), t.Cols1, ref scratch); }
-            if (TRows.Count > 4) { c40 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 4 * ldc), t.Cols0, ref scratch); }
-            if (TRows.Count > 4 && TPanels.Count > 1) { c41 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 4 * ldc + w), t.Cols1, ref scratch); }
-            if (TRows.Count > 4) { c50 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 5 * ldc), t.Cols0, ref scratch); }
-            if (TRows.Count > 4 && TPanels.Count > 1) { c51 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 5 * ldc + w), t.Cols1, ref scratch); }
-            if (TRows.Count > 4) { c60 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 6 * ldc), t.Cols0, ref scratch); }
-            if (TRows.Count > 4 && TPanels.Count > 1) { c61 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 6 * ldc + w), t.Cols1, ref scratch); }
-            if (TRows.Count > 4) { c70 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 7 * ldc), t.Cols0, ref scratch); }
-            if (TRows.Count > 4 && TPanels.Count > 1) { c71 = LoadPartial<TSimd, TVec>(ref Unsafe.Add(ref c, 7 * ldc + w), t.Cols1, ref scratch); }
+            c00 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 0), t.Cols0, ref scratch);
+            if (TPanels.Count > 1) { c01 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 0 + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 1) { c10 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 1 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 1 && TPanels.Count > 1) { c11 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 1 * ldc + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 2) { c20 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 2 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 2 && TPanels.Count > 1) { c21 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 2 * ldc + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 2) { c30 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 3 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 2 && TPanels.Count > 1) { c31 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 3 * ldc + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 4) { c40 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 4 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 4 && TPanels.Count > 1) { c41 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 4 * ldc + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 4) { c50 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 5 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 4 && TPanels.Count > 1) { c51 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 5 * ldc + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 4) { c60 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 6 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 4 && TPanels.Count > 1) { c61 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 6 * ldc + w), t.Cols1, ref scratch); }
+            if (TRows.Count > 4) { c70 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 7 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 4 && TPanels.Count > 1) { c71 = PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref c, 7 * ldc + w), t.Cols1, ref scratch); }
         }
 
         ref float a1 = ref Unsafe.Add(ref a, 1 * lda);
@@ -390,63 +390,21 @@ public static class Gemm
             if (TRows.Count > 4 && TPanels.Count > 1) { c71 = TSimd.Apply<TAct>(TSimd.Add(c71, t.Bias1)); }
         }
 
-        StorePartial<TSimd, TVec>(c00, ref Unsafe.Add(ref c, 0), t.Cols0, ref scratch);
-        if (TPanels.Count > 1) { StorePartial<TSimd, TVec>(c01, ref Unsafe.Add(ref c, 0 + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 1) { StorePartial<TSimd, TVec>(c10, ref Unsafe.Add(ref c, 1 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 1 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c11, ref Unsafe.Add(ref c, 1 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 2) { StorePartial<TSimd, TVec>(c20, ref Unsafe.Add(ref c, 2 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 2 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c21, ref Unsafe.Add(ref c, 2 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 2) { StorePartial<TSimd, TVec>(c30, ref Unsafe.Add(ref c, 3 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 2 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c31, ref Unsafe.Add(ref c, 3 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 4) { StorePartial<TSimd, TVec>(c40, ref Unsafe.Add(ref c, 4 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 4 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c41, ref Unsafe.Add(ref c, 4 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 4) { StorePartial<TSimd, TVec>(c50, ref Unsafe.Add(ref c, 5 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 4 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c51, ref Unsafe.Add(ref c, 5 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 4) { StorePartial<TSimd, TVec>(c60, ref Unsafe.Add(ref c, 6 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 4 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c61, ref Unsafe.Add(ref c, 6 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 4) { StorePartial<TSimd, TVec>(c70, ref Unsafe.Add(ref c, 7 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 4 && TPanels.Count > 1) { StorePartial<TSimd, TVec>(c71, ref Unsafe.Add(ref c, 7 * ldc + w), t.Cols1, ref scratch); }
-    }
-
-    /// <summary>
-    /// Loads the first <paramref name="count"/> floats into a vector; missing lanes are 0. Never reads past count.
-    /// Plain loops rather than Span.CopyTo: a call inside a micro-kernel makes the JIT spill every accumulator
-    /// (no vector register survives a call on x64), which cost 4x on the single-row kernel.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec LoadPartial<TSimd, TVec>(ref float source, int count, ref float scratch)
-        where TSimd : struct, ISimd<TVec>
-        where TVec : struct
-    {
-        if (count == TSimd.Count)
-        {
-            return TSimd.Load(ref source);
-        }
-
-        for (int i = 0; i < TSimd.Count; i++)
-        {
-            Unsafe.Add(ref scratch, i) = i < count ? Unsafe.Add(ref source, i) : 0f;
-        }
-
-        return TSimd.Load(ref scratch);
-    }
-
-    /// <summary>Stores the first <paramref name="count"/> lanes. Never writes past count.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePartial<TSimd, TVec>(TVec value, ref float destination, int count, ref float scratch)
-        where TSimd : struct, ISimd<TVec>
-        where TVec : struct
-    {
-        if (count == TSimd.Count)
-        {
-            TSimd.Store(value, ref destination);
-            return;
-        }
-
-        TSimd.Store(value, ref scratch);
-        for (int i = 0; i < count; i++)
-        {
-            Unsafe.Add(ref destination, i) = Unsafe.Add(ref scratch, i);
-        }
+        PartialVector.Store<TSimd, TVec>(c00, ref Unsafe.Add(ref c, 0), t.Cols0, ref scratch);
+        if (TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c01, ref Unsafe.Add(ref c, 0 + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 1) { PartialVector.Store<TSimd, TVec>(c10, ref Unsafe.Add(ref c, 1 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 1 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c11, ref Unsafe.Add(ref c, 1 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 2) { PartialVector.Store<TSimd, TVec>(c20, ref Unsafe.Add(ref c, 2 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 2 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c21, ref Unsafe.Add(ref c, 2 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 2) { PartialVector.Store<TSimd, TVec>(c30, ref Unsafe.Add(ref c, 3 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 2 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c31, ref Unsafe.Add(ref c, 3 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 4) { PartialVector.Store<TSimd, TVec>(c40, ref Unsafe.Add(ref c, 4 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c41, ref Unsafe.Add(ref c, 4 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 4) { PartialVector.Store<TSimd, TVec>(c50, ref Unsafe.Add(ref c, 5 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c51, ref Unsafe.Add(ref c, 5 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 4) { PartialVector.Store<TSimd, TVec>(c60, ref Unsafe.Add(ref c, 6 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c61, ref Unsafe.Add(ref c, 6 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 4) { PartialVector.Store<TSimd, TVec>(c70, ref Unsafe.Add(ref c, 7 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c71, ref Unsafe.Add(ref c, 7 * ldc + w), t.Cols1, ref scratch); }
     }
 }

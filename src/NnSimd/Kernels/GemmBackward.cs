@@ -85,8 +85,8 @@ public static class GemmBackward
                 for (int r = 0; r < m; r++)
                 {
                     ref float zr = ref Unsafe.Add(ref zs, r * n + j);
-                    TVec g0 = Load<TSimd, TVec>(ref zr, cols0, ref scratch);
-                    TVec g1 = cols1 > 0 ? Load<TSimd, TVec>(ref Unsafe.Add(ref zr, w), cols1, ref Unsafe.Add(ref scratch, 16)) : TSimd.Zero;
+                    TVec g0 = PartialVector.Load<TSimd, TVec>(ref zr, cols0, ref scratch);
+                    TVec g1 = cols1 > 0 ? PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref zr, w), cols1, ref Unsafe.Add(ref scratch, 16)) : TSimd.Zero;
                     ref float xr = ref Unsafe.Add(ref xs, r * k + p);
                     TVec x0 = TSimd.Broadcast(xr);
                     TVec x1 = TSimd.Broadcast(Unsafe.Add(ref xr, 1));
@@ -103,16 +103,16 @@ public static class GemmBackward
                 }
 
                 ref float d = ref Unsafe.Add(ref ws, p * n + j);
-                Store<TSimd, TVec>(a00, ref d, cols0, ref scratch);
-                Store<TSimd, TVec>(a10, ref Unsafe.Add(ref d, n), cols0, ref scratch);
-                Store<TSimd, TVec>(a20, ref Unsafe.Add(ref d, 2 * n), cols0, ref scratch);
-                Store<TSimd, TVec>(a30, ref Unsafe.Add(ref d, 3 * n), cols0, ref scratch);
+                PartialVector.Store<TSimd, TVec>(a00, ref d, cols0, ref scratch);
+                PartialVector.Store<TSimd, TVec>(a10, ref Unsafe.Add(ref d, n), cols0, ref scratch);
+                PartialVector.Store<TSimd, TVec>(a20, ref Unsafe.Add(ref d, 2 * n), cols0, ref scratch);
+                PartialVector.Store<TSimd, TVec>(a30, ref Unsafe.Add(ref d, 3 * n), cols0, ref scratch);
                 if (cols1 > 0)
                 {
-                    Store<TSimd, TVec>(a01, ref Unsafe.Add(ref d, w), cols1, ref scratch);
-                    Store<TSimd, TVec>(a11, ref Unsafe.Add(ref d, n + w), cols1, ref scratch);
-                    Store<TSimd, TVec>(a21, ref Unsafe.Add(ref d, 2 * n + w), cols1, ref scratch);
-                    Store<TSimd, TVec>(a31, ref Unsafe.Add(ref d, 3 * n + w), cols1, ref scratch);
+                    PartialVector.Store<TSimd, TVec>(a01, ref Unsafe.Add(ref d, w), cols1, ref scratch);
+                    PartialVector.Store<TSimd, TVec>(a11, ref Unsafe.Add(ref d, n + w), cols1, ref scratch);
+                    PartialVector.Store<TSimd, TVec>(a21, ref Unsafe.Add(ref d, 2 * n + w), cols1, ref scratch);
+                    PartialVector.Store<TSimd, TVec>(a31, ref Unsafe.Add(ref d, 3 * n + w), cols1, ref scratch);
                 }
             }
 
@@ -123,57 +123,20 @@ public static class GemmBackward
                 {
                     ref float zr = ref Unsafe.Add(ref zs, r * n + j);
                     TVec xv = TSimd.Broadcast(Unsafe.Add(ref xs, r * k + p));
-                    a0 = TSimd.MulAdd(xv, Load<TSimd, TVec>(ref zr, cols0, ref scratch), a0);
+                    a0 = TSimd.MulAdd(xv, PartialVector.Load<TSimd, TVec>(ref zr, cols0, ref scratch), a0);
                     if (cols1 > 0)
                     {
-                        a1 = TSimd.MulAdd(xv, Load<TSimd, TVec>(ref Unsafe.Add(ref zr, w), cols1, ref Unsafe.Add(ref scratch, 16)), a1);
+                        a1 = TSimd.MulAdd(xv, PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref zr, w), cols1, ref Unsafe.Add(ref scratch, 16)), a1);
                     }
                 }
 
                 ref float d = ref Unsafe.Add(ref ws, p * n + j);
-                Store<TSimd, TVec>(a0, ref d, cols0, ref scratch);
+                PartialVector.Store<TSimd, TVec>(a0, ref d, cols0, ref scratch);
                 if (cols1 > 0)
                 {
-                    Store<TSimd, TVec>(a1, ref Unsafe.Add(ref d, w), cols1, ref scratch);
+                    PartialVector.Store<TSimd, TVec>(a1, ref Unsafe.Add(ref d, w), cols1, ref scratch);
                 }
             }
-        }
-    }
-
-    /// <summary>The first <paramref name="count"/> floats as a vector, zero-padded; plain loops, no calls (see Gemm).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Load<TSimd, TVec>(ref float source, int count, ref float scratch)
-        where TSimd : struct, ISimd<TVec>
-        where TVec : struct
-    {
-        if (count == TSimd.Count)
-        {
-            return TSimd.Load(ref source);
-        }
-
-        for (int i = 0; i < TSimd.Count; i++)
-        {
-            Unsafe.Add(ref scratch, i) = i < count ? Unsafe.Add(ref source, i) : 0f;
-        }
-
-        return TSimd.Load(ref scratch);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TSimd, TVec>(TVec value, ref float destination, int count, ref float scratch)
-        where TSimd : struct, ISimd<TVec>
-        where TVec : struct
-    {
-        if (count == TSimd.Count)
-        {
-            TSimd.Store(value, ref destination);
-            return;
-        }
-
-        TSimd.Store(value, ref scratch);
-        for (int i = 0; i < count; i++)
-        {
-            Unsafe.Add(ref destination, i) = Unsafe.Add(ref scratch, i);
         }
     }
 }

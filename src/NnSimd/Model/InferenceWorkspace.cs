@@ -13,7 +13,6 @@ namespace NnSimd.Model;
 public sealed class InferenceWorkspace
 {
     private readonly Lane[] _lanes;
-    private readonly RowWorker[] _workers;
 
     internal InferenceWorkspace(Network network, int blockRows, int threads)
     {
@@ -26,10 +25,10 @@ public sealed class InferenceWorkspace
             _lanes[i] = new Lane(network, blockRows);
         }
 
-        _workers = new RowWorker[threads - 1];
-        for (int i = 0; i < _workers.Length; i++)
+        if (threads > 1)
         {
-            _workers[i] = new RowWorker(_lanes[i + 1]);
+            Parallel = new ForkJoin(threads);
+            Split = new RowSplit(network, _lanes);
         }
     }
 
@@ -44,7 +43,9 @@ public sealed class InferenceWorkspace
 
     internal Lane MainLane => _lanes[0];
 
-    internal RowWorker Worker(int i) => _workers[i];
+    internal ForkJoin? Parallel { get; }
+
+    internal RowSplit? Split { get; }
 
     /// <summary>The buffers one thread needs: two ping-pong activation buffers, class indices, converted input.</summary>
     internal sealed class Lane

@@ -145,51 +145,27 @@ public sealed class Network
             return;
         }
 
-        // Parts of a multiple of 8 rows keep every micro-tile full; any split gives the same bits.
-        int per = ((rows + parts - 1) / parts + 7) / 8 * 8;
+        RowSplit split = workspace.Split!;
         fixed (byte* b = bytes)
         fixed (float* f = floats)
         fixed (float* o = output)
         fixed (int* c = classes)
         {
-            int started = 0;
+            split.Bytes = bytes.IsEmpty ? null : b;
+            split.Floats = floats.IsEmpty ? null : f;
+            split.Output = output.IsEmpty ? null : o;
+            split.Classes = classes.IsEmpty ? null : c;
+            split.Divisor = divisor;
+            split.Rows = rows;
+            split.Parts = parts;
+            split.Kind = kind;
             try
             {
-                for (int part = 1; part < parts; part++)
-                {
-                    int r0 = part * per;
-                    int n = Math.Min(per, rows - r0);
-                    if (n <= 0)
-                    {
-                        break;
-                    }
-
-                    var job = new RowJob
-                    {
-                        Network = this,
-                        Bytes = b is null ? null : b + (long)r0 * Inputs,
-                        Input = f is null ? null : f + (long)r0 * Inputs,
-                        Divisor = divisor,
-                        Output = o is null ? null : o + (long)r0 * Outputs,
-                        Classes = c is null ? null : c + r0,
-                        Rows = n,
-                        Kind = kind,
-                    };
-                    workspace.Worker(part - 1).Start(job);
-                    started++;
-                }
-
-                int mine = Math.Min(per, rows);
-                RunRows(
-                    bytes.IsEmpty ? bytes : bytes[..(mine * Inputs)], divisor, floats.IsEmpty ? floats : floats[..(mine * Inputs)], mine,
-                    output.IsEmpty ? output : output[..(mine * Outputs)], classes.IsEmpty ? classes : classes[..mine], workspace.MainLane, kind);
+                workspace.Parallel!.Run(split);
             }
             finally
             {
-                for (int i = 0; i < started; i++)
-                {
-                    workspace.Worker(i).Wait();
-                }
+                split.Clear();
             }
         }
     }

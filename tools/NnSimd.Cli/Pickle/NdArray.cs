@@ -80,7 +80,7 @@ internal sealed class NdArray
         }
 
         int count = _raw.Length / _dtype.Size;
-        int[] order = RowMajorOrder(count);
+        int[] order = TensorData.RowMajorOrder(_shape, _fortran);
         DType t = _dtype;
         switch (t.Kind)
         {
@@ -115,52 +115,5 @@ internal sealed class NdArray
 
                 return TensorData.FromIntegers(name, _shape, ints, t.Size == 4 ? TensorDType.I32 : TensorDType.I64);
         }
-    }
-
-    /// <summary>For each row-major position, the element's index in the stored order (identity for C order).</summary>
-    private int[] RowMajorOrder(int count)
-    {
-        var order = new int[count];
-        if (!_fortran || _shape.Length < 2)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                order[i] = i;
-            }
-
-            return order;
-        }
-
-        // Fortran order: the first index varies fastest. Walk the row-major index and compute its F offset.
-        int rank = _shape.Length;
-        var fStride = new int[rank];
-        fStride[0] = 1;
-        for (int d = 1; d < rank; d++)
-        {
-            fStride[d] = fStride[d - 1] * _shape[d - 1];
-        }
-
-        var index = new int[rank];
-        for (int i = 0; i < count; i++)
-        {
-            int offset = 0;
-            for (int d = 0; d < rank; d++)
-            {
-                offset += index[d] * fStride[d];
-            }
-
-            order[i] = offset;
-            for (int d = rank - 1; d >= 0; d--)
-            {
-                if (++index[d] < _shape[d])
-                {
-                    break;
-                }
-
-                index[d] = 0;
-            }
-        }
-
-        return order;
     }
 }
