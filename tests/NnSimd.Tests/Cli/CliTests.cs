@@ -64,3 +64,35 @@ public class CliTests
         Assert.DoesNotContain("   at ", error);
     }
 }
+
+public class TrainCliTests
+{
+    [Fact]
+    public async Task A_stopped_training_run_leaves_no_model_file_behind()
+    {
+        Assert.True(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
+            "Fashion-MNIST is missing: apt-get install dataset-fashion-mnist (.ci/run does).");
+        string dir = TestData.TempDirectory();
+        string model = Path.Combine(dir, "model.safetensors");
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "NnSimd.Cli.dll"), "train", "--epochs", "50", "-o", model })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var p = System.Diagnostics.Process.Start(info)!;
+        // Stop it once training has begun (the first epoch line), or after a few seconds at most.
+        try
+        {
+            await p.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            // Slow path (scalar): stop it mid-epoch instead.
+        }
+
+        p.Kill(entireProcessTree: true);
+        p.WaitForExit();
+        Assert.Empty(Directory.GetFiles(dir));
+    }
+}
