@@ -22,7 +22,7 @@ internal sealed class ProgressLine(string title, bool quiet) : IDisposable
 
         int filled = total > 0 ? Width * done / total : 0;
         string bar = total > 0 ? $"[{new string('#', filled)}{new string('.', Width - filled)}] {done}/{total} " : "";
-        Console.Error.Write($"\r{title} {bar}{what}".PadRight(Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 100) : 100));
+        Console.Error.Write($"\r{title} {bar}{what}".PadRight(Width + 50));
         _drawn = true;
     }
 
@@ -30,7 +30,7 @@ internal sealed class ProgressLine(string title, bool quiet) : IDisposable
     {
         if (_drawn)
         {
-            Console.Error.Write('\r' + new string(' ', 100) + '\r');
+            Console.Error.Write('\r' + new string(' ', Width + 50) + '\r');
             _drawn = false;
         }
     }
