@@ -129,7 +129,7 @@ public static class Gemm
                     int i = i0;
                     if (panels == 2)
                     {
-                        for (; i + 8 <= tiled; i += 8)
+                        for (; i + GemmBlocking.TileRows <= tiled; i += GemmBlocking.TileRows)
                         {
                             Tile<TSimd, TVec, TAct, Rows8, Panels2>(ref Unsafe.Add(ref a0, i * k + kc0), ref panel, ref Unsafe.Add(ref c0, i * n + col), tile, ref scratch);
                         }
@@ -141,7 +141,7 @@ public static class Gemm
                     }
                     else
                     {
-                        for (; i + 8 <= tiled; i += 8)
+                        for (; i + GemmBlocking.TileRows <= tiled; i += GemmBlocking.TileRows)
                         {
                             Tile<TSimd, TVec, TAct, Rows8, Panels1>(ref Unsafe.Add(ref a0, i * k + kc0), ref panel, ref Unsafe.Add(ref c0, i * n + col), tile, ref scratch);
                         }

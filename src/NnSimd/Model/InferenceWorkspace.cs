@@ -47,13 +47,12 @@ public sealed class InferenceWorkspace
 
     internal RowSplit? Split { get; }
 
-    /// <summary>The buffers one thread needs: two ping-pong activation buffers, class indices, converted input.</summary>
+    /// <summary>The buffers one thread needs: two ping-pong activation buffers and converted input.</summary>
     internal sealed class Lane
     {
         private readonly float[] _storage;
         private readonly int _offset;
         private readonly int _half;
-        private readonly int[] _classes;
         private readonly int _inputLength;
         private float[]? _input;
 
@@ -70,7 +69,6 @@ public sealed class InferenceWorkspace
             // Round each half to 16 floats so the second buffer is 64-byte aligned too.
             _half = checked((blockRows * widest + 15) / 16 * 16);
             (_storage, _offset) = AlignedBuffer.Allocate(checked(2 * _half));
-            _classes = new int[blockRows];
             _inputLength = checked(blockRows * network.Inputs);
         }
 
@@ -79,8 +77,6 @@ public sealed class InferenceWorkspace
         public int BlockRows { get; }
 
         public Span<float> Buffer(int which, int length) => _storage.AsSpan(_offset + which * _half, length);
-
-        public Span<int> Classes(int rows) => _classes.AsSpan(0, rows);
 
         /// <summary>Room for one block of converted input rows; allocated on the first byte-input call only.</summary>
         public Span<float> Input(int length) => (_input ??= new float[_inputLength]).AsSpan(0, length);
