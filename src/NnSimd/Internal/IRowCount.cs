@@ -15,3 +15,7 @@ internal readonly struct Panels4 : IRowCount { public static int Count => 4; }
 internal readonly struct Panels2 : IRowCount { public static int Count => 2; }
 
 internal readonly struct Panels1 : IRowCount { public static int Count => 1; }
+
+internal readonly struct Rows1 : IRowCount { public static int Count => 1; }
+
+internal readonly struct Panels3 : IRowCount { public static int Count => 3; }

@@ -10,11 +10,15 @@ internal static class GemmBlocking
     public const int TileRows = 8;
 
     /// <summary>
-    /// Panels per micro-tile. With 32 vector registers (AVX-512) an 8 x 2 tile holds 16 accumulators and loads
-    /// 10 values per 16 FMAs (8 x 1: 9 per 8), which keeps both FMA pipes fed; with 16 registers (AVX2, SSE)
-    /// 8 x 2 would spill, so those paths use 8 x 1.
+    /// Panels for the next micro-tile, given <paramref name="remaining"/> panels. With 32 vector registers
+    /// (AVX-512) an 8 x 3 tile holds 24 accumulators and loads 11 values per 24 FMAs (8 x 2: 10 per 16), which
+    /// keeps both FMA pipes fed; 4 panels go as 2 + 2 rather than 3 + 1, since an 8 x 1 tile loads 9 values per
+    /// 8 FMAs. With 16 registers (AVX2, SSE) anything wider than 8 x 1 would spill.
     /// </summary>
-    public static int TilePanels(int lanes) => lanes == 16 ? 2 : 1;
+    public static int TilePanels(int lanes, int remaining) =>
+        lanes != 16 ? 1 :
+        remaining >= 3 && remaining != 4 ? 3 :
+        Math.Min(remaining, 2);
 
     /// <summary>
     /// KC: depth of one pass. An 8 x 1024 slice of A is 32 KB, within L1 (48 KB on Zen 4 and 5); the panel

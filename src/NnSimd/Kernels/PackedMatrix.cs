@@ -7,9 +7,11 @@ namespace NnSimd.Kernels;
 /// <summary>
 /// The right-hand matrix B <c>[rows x columns]</c> of a GEMM, packed once into the micro-kernel's panel layout:
 /// column panels NR wide (NR = the vector width of this process's SIMD path), each stored row after row, so the
-/// micro-kernel reads one contiguous vector per step of k. The last panel is zero-padded, which lets every
-/// column go through the vector code. Storage is pinned and 64-byte aligned, so no panel load splits a cache line.
-/// Immutable once built: safe to share between threads.
+/// micro-kernel reads one contiguous vector per step of k. Columns left over after the whole panels either go in
+/// one more zero-padded panel or, when they are few and k is deep (784-50 leaves 2 of 16 lanes), in "tail" rows:
+/// each such column stored contiguously over k, for a dot-product kernel that puts k in the lanes, so 2 columns
+/// cost 2/16 of a panel instead of a whole one (see <see cref="UsesTail"/>). Storage is pinned and 64-byte aligned,
+/// so no panel load splits a cache line. Immutable once built: safe to share between threads.
 /// </summary>
 public sealed class PackedMatrix
 {
@@ -21,9 +23,30 @@ public sealed class PackedMatrix
         Rows = rows;
         Columns = columns;
         PanelWidth = panelWidth;
-        Panels = (columns + panelWidth - 1) / panelWidth;
-        int length = checked(Panels * panelWidth * rows);
+        int rest = columns % panelWidth;
+        TailColumns = UsesTail(rows, rest, panelWidth) ? rest : 0;
+        Panels = (columns - TailColumns + panelWidth - 1) / panelWidth;
+        TailStride = (rows + 15) / 16 * 16;
+        int length = checked((Panels * panelWidth * rows) + (TailColumns * TailStride));
         (_storage, _offset) = AlignedBuffer.Allocate(length);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="rest"/> left-over columns over depth <paramref name="depth"/> go in tail rows. A padded
+    /// panel costs <c>depth</c> FMAs per row of A; a tail column costs one FMA per vector of k plus a horizontal sum
+    /// (about 2 log2(lanes) operations) plus the last <c>depth % lanes</c> scalar FMAs. Tail rows are used only when
+    /// that is at least a quarter cheaper (784 deep, 2 columns on 16 lanes: 114 against 784; 50 deep, 4 columns: 52
+    /// against 50, so a panel).
+    /// </summary>
+    internal static bool UsesTail(int depth, int rest, int lanes)
+    {
+        if (rest == 0 || lanes == 1)
+        {
+            return false;
+        }
+
+        long dotCost = (long)rest * ((depth / lanes) + (2 * int.Log2(lanes)) + (depth % lanes));
+        return dotCost * 4 < (long)depth * 3;
     }
 
     /// <summary>k: the rows of B (the inner dimension of the product).</summary>
@@ -34,10 +57,24 @@ public sealed class PackedMatrix
 
     internal int PanelWidth { get; }
 
+    /// <summary>Column panels, the last one zero-padded unless the left-over columns are tail rows.</summary>
     internal int Panels { get; }
+
+    /// <summary>Columns stored as tail rows, after the panels' <c>Panels * PanelWidth</c> columns (0 if none).</summary>
+    internal int TailColumns { get; }
+
+    /// <summary>Floats from one tail row to the next (k rounded up to 16, so each row starts 64-byte aligned).</summary>
+    internal int TailStride { get; }
+
+    /// <summary>Columns held in panels: every column before the tail.</summary>
+    internal int PanelColumns => Columns - TailColumns;
 
     internal ref float Panel(int panel) =>
         ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), _offset + panel * Rows * PanelWidth);
+
+    /// <summary>Tail column <paramref name="column"/> (0-based among the tail columns): its Rows values over k.</summary>
+    internal ref float Tail(int column) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), _offset + (Panels * Rows * PanelWidth) + (column * TailStride));
 
     /// <summary>Packs a row-major <c>[rows x columns]</c> matrix.</summary>
     public static PackedMatrix Pack(ReadOnlySpan<float> b, int rows, int columns)
@@ -46,20 +83,8 @@ public sealed class PackedMatrix
         Guard.Positive(columns, nameof(columns));
         Guard.Shape(b, rows, columns, nameof(b));
         var packed = new PackedMatrix(rows, columns, Simd.Lanes);
-        int w = packed.PanelWidth;
-        Span<float> all = packed.Storage;
-        for (int j = 0; j < packed.Panels; j++)
-        {
-            int c0 = j * w;
-            int cols = Math.Min(w, columns - c0);
-            Span<float> panel = all.Slice(j * rows * w, rows * w);
-            panel.Clear();
-            for (int p = 0; p < rows; p++)
-            {
-                b.Slice(p * columns + c0, cols).CopyTo(panel.Slice(p * w, cols));
-            }
-        }
-
+        packed.Storage.Clear();
+        packed.Repack(b, transposed: false);
         return packed;
     }
 
@@ -76,7 +101,7 @@ public sealed class PackedMatrix
         for (int j = 0; j < Panels; j++)
         {
             int c0 = j * w;
-            int cols = Math.Min(w, Columns - c0);
+            int cols = Math.Min(w, PanelColumns - c0);
             for (int p = 0; p < Rows; p++)
             {
                 Span<float> dst = all.Slice((j * Rows + p) * w, cols);
@@ -90,6 +115,23 @@ public sealed class PackedMatrix
                 else
                 {
                     source.Slice(p * Columns + c0, cols).CopyTo(dst);
+                }
+            }
+        }
+
+        for (int t = 0; t < TailColumns; t++)
+        {
+            int column = PanelColumns + t;
+            Span<float> dst = all.Slice((Panels * Rows * w) + (t * TailStride), Rows);
+            if (transposed)
+            {
+                source.Slice(column * Rows, Rows).CopyTo(dst);
+            }
+            else
+            {
+                for (int p = 0; p < Rows; p++)
+                {
+                    dst[p] = source[p * Columns + column];
                 }
             }
         }
@@ -113,13 +155,22 @@ public sealed class PackedMatrix
         for (int j = 0; j < Panels; j++)
         {
             int c0 = j * w;
-            int cols = Math.Min(w, Columns - c0);
+            int cols = Math.Min(w, PanelColumns - c0);
             for (int p = 0; p < Rows; p++)
             {
                 all.Slice((j * Rows + p) * w, cols).CopyTo(b.Slice(p * Columns + c0, cols));
             }
         }
+
+        for (int t = 0; t < TailColumns; t++)
+        {
+            ReadOnlySpan<float> src = all.Slice((Panels * Rows * w) + (t * TailStride), Rows);
+            for (int p = 0; p < Rows; p++)
+            {
+                b[p * Columns + PanelColumns + t] = src[p];
+            }
+        }
     }
 
-    private Span<float> Storage => _storage.AsSpan(_offset, Panels * PanelWidth * Rows);
+    private Span<float> Storage => _storage.AsSpan(_offset, (Panels * PanelWidth * Rows) + (TailColumns * TailStride));
 }

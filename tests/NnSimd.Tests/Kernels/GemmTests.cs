@@ -144,14 +144,43 @@ public class GemmTests(ITestOutputHelper output)
         Assert.All(dirty[(m * n + 20)..], v => Assert.Equal(777f, v));
     }
 
-    [Fact]
-    public void Pack_round_trips()
+    [Theory]
+    [InlineData(37, 19)]
+    [InlineData(784, 50)] // 2 tail columns on 16 lanes
+    [InlineData(784, 1)] // no panel at all, one tail column
+    [InlineData(100, 10)]
+    [InlineData(50, 100)]
+    public void Pack_round_trips(int rows, int columns)
     {
-        float[] b = Numerics.Random(new Random(2), 37 * 19);
+        float[] b = Numerics.Random(new Random(2), rows * columns);
         var back = new float[b.Length];
-        PackedMatrix.Pack(b, 37, 19).CopyTo(back);
+        PackedMatrix.Pack(b, rows, columns).CopyTo(back);
+        Assert.Equal(b, back);
+
+        // Training packs from the transpose: the same matrix must come back.
+        var transposed = new float[b.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                transposed[c * rows + r] = b[r * columns + c];
+            }
+        }
+
+        Array.Clear(back);
+        PackedMatrix.PackTransposed(transposed, columns, rows).CopyTo(back);
         Assert.Equal(b, back);
     }
+
+    [Theory]
+    [InlineData(784, 2, 16, true)] // 784-50 on Vector512: 2 columns as dots (114 FMA-equivalents) beat a padded panel (784)
+    [InlineData(50, 4, 16, false)] // 50-100: 4 dots cost 52, the panel 50
+    [InlineData(100, 10, 16, false)] // 100-10: 10 dots cost 180, the panel 100
+    [InlineData(100, 2, 8, true)] // 100-10 on Vector256: 8 + 2
+    [InlineData(784, 0, 16, false)]
+    [InlineData(784, 0, 1, false)]
+    public void Left_over_columns_become_dot_products_only_when_cheaper(int depth, int rest, int lanes, bool expected) =>
+        Assert.Equal(expected, PackedMatrix.UsesTail(depth, rest, lanes));
 
     [Fact]
     public void A_row_gives_the_same_bits_alone_or_anywhere_in_a_batch()
