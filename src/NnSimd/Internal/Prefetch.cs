@@ -6,22 +6,13 @@ namespace NnSimd.Internal;
 /// <summary>Software prefetch hints; no-ops where the hardware has none exposed.</summary>
 internal static class Prefetch
 {
-    /// <summary>Asks for every cache line of <paramref name="rows"/> rows of <paramref name="length"/> floats, <paramref name="stride"/> apart.</summary>
+    /// <summary>Asks for the cache line holding <paramref name="value"/> to be brought into L2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void Rows(ref float first, int rows, int stride, int length)
+    public static unsafe void Line(ref float value)
     {
-        if (!Sse.IsSupported)
+        if (Sse.IsSupported)
         {
-            return;
-        }
-
-        for (int r = 0; r < rows; r++)
-        {
-            ref float row = ref Unsafe.Add(ref first, r * stride);
-            for (int i = 0; i < length; i += 16)
-            {
-                Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref row, i)));
-            }
+            Sse.Prefetch1(Unsafe.AsPointer(ref value));
         }
     }
 }
