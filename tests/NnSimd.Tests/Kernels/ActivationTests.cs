@@ -217,6 +217,51 @@ public class ActivationTests(ITestOutputHelper output)
         Assert.Equal(all.Select(b => b / 3f).ToArray(), scaled);
     }
 
+    /// <summary>
+    /// The reciprocal-and-correction form is used only for divisors it reproduces exactly; 1.5525068E-38 is one
+    /// it does not (255 / d overflows in the reciprocal product), so it must fall back to dividing.
+    /// </summary>
+    [Fact]
+    public void Byte_scaling_by_255_takes_the_fast_form_where_there_is_a_hardware_fma()
+    {
+        bool fma = System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+        Assert.Equal(fma && SimdInfo.Path != SimdPath.Scalar, ByteScaling.ReciprocalIsExact(255f));
+        Assert.False(ByteScaling.ReciprocalIsExact(1.5525068E-38f));
+    }
+
+    [Theory]
+    [InlineData(255f)]
+    [InlineData(256f)]
+    [InlineData(1f)]
+    [InlineData(7f)]
+    [InlineData(-255f)]
+    [InlineData(0.1f)]
+    [InlineData(1e30f)]
+    [InlineData(1.5525068E-38f)]
+    [InlineData(-2.8812546E-38f)]
+    [InlineData(float.MaxValue)]
+    [InlineData(float.Epsilon)]
+    [InlineData(0f)]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void Byte_scaling_is_bitwise_division_for_any_divisor(float divisor)
+    {
+        byte[] all = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        byte[] twice = [.. all, .. all, 1, 2, 3]; // vector loop and scalar tail
+        for (int call = 0; call < 2; call++) // the first call checks the divisor, the second trusts the check
+        {
+            var y = new float[twice.Length];
+            ByteScaling.Divide(twice, divisor, y);
+            for (int i = 0; i < y.Length; i++)
+            {
+                float expected = twice[i] / divisor;
+                Assert.True(
+                    BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(y[i]) || (float.IsNaN(expected) && float.IsNaN(y[i])),
+                    $"{twice[i]} / {divisor:R}: {y[i]:R}, expected {expected:R}");
+            }
+        }
+    }
+
     [Fact]
     public void Bad_arguments_are_refused()
     {
