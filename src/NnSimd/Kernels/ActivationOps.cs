@@ -15,6 +15,19 @@ internal readonly struct IdentityOp : IUnaryOp
     public static Vector512<float> Invoke(Vector512<float> x) => x;
 }
 
+/// <summary>
+/// Marks a GEMM whose rows each fit one panel and end in softmax: the micro-kernels then softmax each row in
+/// registers (see <see cref="Softmax.InRegister"/>) instead of storing logits for a second pass. As an
+/// element-wise operator it is the identity.
+/// </summary>
+internal readonly struct SoftmaxRowOp : IUnaryOp
+{
+    public static float Invoke(float x) => x;
+    public static Vector128<float> Invoke(Vector128<float> x) => x;
+    public static Vector256<float> Invoke(Vector256<float> x) => x;
+    public static Vector512<float> Invoke(Vector512<float> x) => x;
+}
+
 /// <summary>1 where x &gt; 0, else 0; NaN stays NaN (a NaN is a bug upstream, never a silent 0).</summary>
 internal readonly struct StepOp : IUnaryOp
 {

@@ -37,6 +37,9 @@ public static class Gemm
             case Activation.Sigmoid: Dispatch<SigmoidOp>(a, m, k, b, bias, c); break;
             case Activation.Relu: Dispatch<ReluOp>(a, m, k, b, bias, c); break;
             case Activation.Tanh: Dispatch<TanhOp>(a, m, k, b, bias, c); break;
+            case Activation.Softmax when b.Columns <= Simd.Lanes && b.TailColumns == 0:
+                Dispatch<SoftmaxRowOp>(a, m, k, b, bias, c); // each row is one register: softmax it there
+                break;
             case Activation.Softmax:
                 Dispatch<IdentityOp>(a, m, k, b, bias, c);
                 Softmax.Rows(c, b.Columns, c);
@@ -429,6 +432,19 @@ public static class Gemm
             if (TPanels.Count > 3) { s3 = TSimd.MulAdd(av, TSimd.Load(ref Unsafe.Add(ref p3, p * w)), s3); }
         }
 
+        if (typeof(TAct) == typeof(SoftmaxRowOp) && last)
+        {
+            int deferred = 0;
+            TVec logits = bias.IsEmpty ? s0 : TSimd.Add(s0, PartialVector.Load<TSimd, TVec>(ref MemoryMarshal.GetReference(bias), cols0, ref scratch));
+            PartialVector.Store<TSimd, TVec>(Softmax.InRegister<TSimd, TVec>(logits, cols0, ref deferred, 0), ref cz, cols0, ref scratch);
+            if (deferred != 0)
+            {
+                Softmax.DeferredRows(ref cz, 0, cols0, deferred);
+            }
+
+            return;
+        }
+
         if (last)
         {
             bool hasBias = !bias.IsEmpty;
@@ -597,6 +613,34 @@ public static class Gemm
                 if (TPanels.Count > 1) { c71 = TSimd.MulAdd(x7, b1, c71); }
                 if (TPanels.Count > 2) { c72 = TSimd.MulAdd(x7, b2, c72); }
             }
+        }
+
+        if (typeof(TAct) == typeof(SoftmaxRowOp) && t.Last)
+        {
+            // One panel holds each whole row (8 independent rows, so their reductions overlap).
+            int deferred = 0;
+            c00 = Softmax.InRegister<TSimd, TVec>(TSimd.Add(c00, t.Bias0), t.Cols0, ref deferred, 0);
+            if (TRows.Count > 1) { c10 = Softmax.InRegister<TSimd, TVec>(TSimd.Add(c10, t.Bias0), t.Cols0, ref deferred, 1); }
+            if (TRows.Count > 2) { c20 = Softmax.InRegister<TSimd, TVec>(TSimd.Add(c20, t.Bias0), t.Cols0, ref deferred, 2); }
+            if (TRows.Count > 2) { c30 = Softmax.InRegister<TSimd, TVec>(TSimd.Add(c30, t.Bias0), t.Cols0, ref deferred, 3); }
+            if (TRows.Count > 4) { c40 = Softmax.InRegister<TSimd, TVec>(TSimd.Add(c40, t.Bias0), t.Cols0, ref deferred, 4); }
+            if (TRows.Count > 4) { c50 = Softmax.InRegister<TSimd, TVec>(TSimd.Add(c50, t.Bias0), t.Cols0, ref deferred, 5); }
+            if (TRows.Count > 4) { c60 = Softmax.InRegister<TSimd, TVec>(TSimd.Add(c60, t.Bias0), t.Cols0, ref deferred, 6); }
+            if (TRows.Count > 4) { c70 = Softmax.InRegister<TSimd, TVec>(TSimd.Add(c70, t.Bias0), t.Cols0, ref deferred, 7); }
+            PartialVector.Store<TSimd, TVec>(c00, ref c, t.Cols0, ref scratch);
+            if (TRows.Count > 1) { PartialVector.Store<TSimd, TVec>(c10, ref Unsafe.Add(ref c, 1 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 2) { PartialVector.Store<TSimd, TVec>(c20, ref Unsafe.Add(ref c, 2 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 2) { PartialVector.Store<TSimd, TVec>(c30, ref Unsafe.Add(ref c, 3 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 4) { PartialVector.Store<TSimd, TVec>(c40, ref Unsafe.Add(ref c, 4 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 4) { PartialVector.Store<TSimd, TVec>(c50, ref Unsafe.Add(ref c, 5 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 4) { PartialVector.Store<TSimd, TVec>(c60, ref Unsafe.Add(ref c, 6 * ldc), t.Cols0, ref scratch); }
+            if (TRows.Count > 4) { PartialVector.Store<TSimd, TVec>(c70, ref Unsafe.Add(ref c, 7 * ldc), t.Cols0, ref scratch); }
+            if (deferred != 0)
+            {
+                Softmax.DeferredRows(ref c, ldc, t.Cols0, deferred);
+            }
+
+            return;
         }
 
         if (t.Last)

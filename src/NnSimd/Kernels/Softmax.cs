@@ -266,9 +266,54 @@ public static class Softmax
             return false;
         }
 
-        TVec e = TSimd.Exp(TSimd.Subtract(v, TSimd.Broadcast(max)));
-        TSimd.Store(TSimd.Divide(e, TSimd.Broadcast(TSimd.Sum(e))), ref result);
+        TSimd.Store(ShortRowValues<TSimd, TVec>(v, max), ref result);
         return true;
+    }
+
+    /// <summary>exp(v - max) / sum: the arithmetic of every one-vector row, fused or not, so both give the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec ShortRowValues<TSimd, TVec>(TVec v, float max)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        TVec e = TSimd.Exp(TSimd.Subtract(v, TSimd.Broadcast(max)));
+        return TSimd.Divide(e, TSimd.Broadcast(TSimd.Sum(e)));
+    }
+
+    /// <summary>
+    /// Softmax of a row of <paramref name="cols"/> logits held in a register (a GEMM tile's epilogue), bitwise as
+    /// <see cref="Rows"/> would compute it from memory. A row whose maximum is not finite is returned unchanged
+    /// with bit <paramref name="bit"/> set in <paramref name="deferred"/>: the caller stores it and then runs
+    /// <see cref="Row(ReadOnlySpan{float}, Span{float}, bool)"/> on it for the rare path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TVec InRegister<TSimd, TVec>(TVec logits, int cols, ref int deferred, int bit)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        TVec v = TSimd.KeepFirst(logits, cols, float.NegativeInfinity);
+        float max = TSimd.MaxAcross(v);
+        if (!float.IsFinite(max))
+        {
+            deferred |= 1 << bit;
+            return logits;
+        }
+
+        return ShortRowValues<TSimd, TVec>(v, max);
+    }
+
+    /// <summary>Softmax in place of the rows flagged in <paramref name="deferred"/> (bit r: row r, <paramref name="stride"/> apart).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void DeferredRows(ref float first, int stride, int cols, int deferred)
+    {
+        for (int r = 0; deferred != 0; r++, deferred >>= 1)
+        {
+            if ((deferred & 1) != 0)
+            {
+                Span<float> row = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref first, r * stride), cols);
+                Row(row, row, log: false);
+            }
+        }
     }
 
     private static float Max<TSimd, TVec>(ReadOnlySpan<float> x)

@@ -104,6 +104,38 @@ public class GemmTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Rows that fit one register are softmaxed inside the GEMM; rows whose maximum is not finite (+Inf logits,
+    /// NaN, all -Inf) take the deferred path, and every row must equal the unfused two-pass result bitwise.
+    /// </summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(13)]
+    [InlineData(21)]
+    public void Fused_softmax_handles_non_finite_rows_like_the_two_pass_softmax(int m)
+    {
+        const int k = 6, n = 10;
+        var rng = new Random(m);
+        float[] a = Numerics.Random(rng, m * k);
+        float[] b = Numerics.Random(rng, k * n);
+        float[] bias = Numerics.Random(rng, n);
+        for (int r = 0; r < m; r += 3)
+        {
+            a[r * k + (r % k)] = (r / 3 % 4) switch { 0 => float.PositiveInfinity, 1 => float.NaN, 2 => float.NegativeInfinity, _ => 1e30f };
+        }
+
+        PackedMatrix packed = PackedMatrix.Pack(b, k, n);
+        var plain = new float[m * n];
+        Gemm.Multiply(a, m, k, packed, bias, Activation.Identity, plain);
+        var unfused = new float[m * n];
+        Softmax.Rows(plain, n, unfused);
+        var fused = new float[m * n];
+        Gemm.Multiply(a, m, k, packed, bias, Activation.Softmax, fused);
+        Assert.Equal(unfused, fused);
+        Assert.Contains(fused, float.IsNaN); // some row really took the deferred path
+    }
+
     [Fact]
     public void Shapes_follow_the_rules()
     {
