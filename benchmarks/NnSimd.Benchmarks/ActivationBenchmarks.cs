@@ -35,5 +35,14 @@ public class ActivationBenchmarks
     public void SoftmaxRowsOf10Naive() => NaiveKernels.SoftmaxRows(_x, _y, 10);
 
     [Benchmark]
+    public void SoftmaxRowsOf10TensorPrimitives()
+    {
+        for (int i = 0; i + 10 <= _x.Length; i += 10)
+        {
+            TensorPrimitives.SoftMax(_x.AsSpan(i, 10), _y.AsSpan(i, 10));
+        }
+    }
+
+    [Benchmark]
     public void SoftmaxRowsOf10NnSimd() => Softmax.Rows(_x, 10, _y);
 }

@@ -3,8 +3,9 @@ using NnSimd.Kernels;
 
 namespace NnSimd.Benchmarks;
 
-/// <summary>C = A . B at the MNIST network's shapes: naive triple loop against the packed, tiled GEMM.</summary>
+/// <summary>C = A . B at the MNIST network's shapes (m x k x n): naive triple loop against the packed, tiled GEMM, plain and with bias and sigmoid fused.</summary>
 [MemoryDiagnoser]
+[Config(typeof(ThroughputConfig))]
 public class GemmBenchmarks
 {
     private float[] _a = [];
@@ -13,7 +14,7 @@ public class GemmBenchmarks
     private float[] _bias = [];
     private PackedMatrix _packed = null!;
 
-    [Params("100x784x50", "100x50x100", "100x100x10", "1x784x50")]
+    [Params("100x784x50", "100x50x100", "100x100x10", "10000x784x50", "1x784x50")]
     public string Shape { get; set; } = "100x784x50";
 
     private int M { get; set; }

@@ -10,9 +10,10 @@ namespace NnSimd.Benchmarks;
 /// Every method classifies all 10,000 images once per operation.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(ThroughputConfig))]
 public class NetworkBenchmarks
 {
-    private const int Images = 10_000;
+    internal const int Images = 10_000;
     private Network _network = null!;
     private InferenceWorkspace _workspace = null!;
     private float[] _inputs = [];

@@ -643,57 +643,32 @@ public static class Gemm
             return;
         }
 
-        if (t.Last)
-        {
-            c00 = TSimd.Apply<TAct>(TSimd.Add(c00, t.Bias0));
-            if (TPanels.Count > 1) { c01 = TSimd.Apply<TAct>(TSimd.Add(c01, t.Bias1)); }
-            if (TPanels.Count > 2) { c02 = TSimd.Apply<TAct>(TSimd.Add(c02, t.Bias2)); }
-            if (TRows.Count > 1) { c10 = TSimd.Apply<TAct>(TSimd.Add(c10, t.Bias0)); }
-            if (TRows.Count > 1 && TPanels.Count > 1) { c11 = TSimd.Apply<TAct>(TSimd.Add(c11, t.Bias1)); }
-            if (TRows.Count > 1 && TPanels.Count > 2) { c12 = TSimd.Apply<TAct>(TSimd.Add(c12, t.Bias2)); }
-            if (TRows.Count > 2) { c20 = TSimd.Apply<TAct>(TSimd.Add(c20, t.Bias0)); }
-            if (TRows.Count > 2 && TPanels.Count > 1) { c21 = TSimd.Apply<TAct>(TSimd.Add(c21, t.Bias1)); }
-            if (TRows.Count > 2 && TPanels.Count > 2) { c22 = TSimd.Apply<TAct>(TSimd.Add(c22, t.Bias2)); }
-            if (TRows.Count > 2) { c30 = TSimd.Apply<TAct>(TSimd.Add(c30, t.Bias0)); }
-            if (TRows.Count > 2 && TPanels.Count > 1) { c31 = TSimd.Apply<TAct>(TSimd.Add(c31, t.Bias1)); }
-            if (TRows.Count > 2 && TPanels.Count > 2) { c32 = TSimd.Apply<TAct>(TSimd.Add(c32, t.Bias2)); }
-            if (TRows.Count > 4) { c40 = TSimd.Apply<TAct>(TSimd.Add(c40, t.Bias0)); }
-            if (TRows.Count > 4 && TPanels.Count > 1) { c41 = TSimd.Apply<TAct>(TSimd.Add(c41, t.Bias1)); }
-            if (TRows.Count > 4 && TPanels.Count > 2) { c42 = TSimd.Apply<TAct>(TSimd.Add(c42, t.Bias2)); }
-            if (TRows.Count > 4) { c50 = TSimd.Apply<TAct>(TSimd.Add(c50, t.Bias0)); }
-            if (TRows.Count > 4 && TPanels.Count > 1) { c51 = TSimd.Apply<TAct>(TSimd.Add(c51, t.Bias1)); }
-            if (TRows.Count > 4 && TPanels.Count > 2) { c52 = TSimd.Apply<TAct>(TSimd.Add(c52, t.Bias2)); }
-            if (TRows.Count > 4) { c60 = TSimd.Apply<TAct>(TSimd.Add(c60, t.Bias0)); }
-            if (TRows.Count > 4 && TPanels.Count > 1) { c61 = TSimd.Apply<TAct>(TSimd.Add(c61, t.Bias1)); }
-            if (TRows.Count > 4 && TPanels.Count > 2) { c62 = TSimd.Apply<TAct>(TSimd.Add(c62, t.Bias2)); }
-            if (TRows.Count > 4) { c70 = TSimd.Apply<TAct>(TSimd.Add(c70, t.Bias0)); }
-            if (TRows.Count > 4 && TPanels.Count > 1) { c71 = TSimd.Apply<TAct>(TSimd.Add(c71, t.Bias1)); }
-            if (TRows.Count > 4 && TPanels.Count > 2) { c72 = TSimd.Apply<TAct>(TSimd.Add(c72, t.Bias2)); }
-        }
-
-        PartialVector.Store<TSimd, TVec>(c00, ref Unsafe.Add(ref c, 0), t.Cols0, ref scratch);
-        if (TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c01, ref Unsafe.Add(ref c, 0 + w), t.Cols1, ref scratch); }
-        if (TPanels.Count > 2) { PartialVector.Store<TSimd, TVec>(c02, ref Unsafe.Add(ref c, 0 + (2 * w)), t.Cols2, ref scratch); }
-        if (TRows.Count > 1) { PartialVector.Store<TSimd, TVec>(c10, ref Unsafe.Add(ref c, 1 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 1 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c11, ref Unsafe.Add(ref c, 1 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 1 && TPanels.Count > 2) { PartialVector.Store<TSimd, TVec>(c12, ref Unsafe.Add(ref c, 1 * ldc + (2 * w)), t.Cols2, ref scratch); }
-        if (TRows.Count > 2) { PartialVector.Store<TSimd, TVec>(c20, ref Unsafe.Add(ref c, 2 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 2 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c21, ref Unsafe.Add(ref c, 2 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 2 && TPanels.Count > 2) { PartialVector.Store<TSimd, TVec>(c22, ref Unsafe.Add(ref c, 2 * ldc + (2 * w)), t.Cols2, ref scratch); }
-        if (TRows.Count > 2) { PartialVector.Store<TSimd, TVec>(c30, ref Unsafe.Add(ref c, 3 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 2 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c31, ref Unsafe.Add(ref c, 3 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 2 && TPanels.Count > 2) { PartialVector.Store<TSimd, TVec>(c32, ref Unsafe.Add(ref c, 3 * ldc + (2 * w)), t.Cols2, ref scratch); }
-        if (TRows.Count > 4) { PartialVector.Store<TSimd, TVec>(c40, ref Unsafe.Add(ref c, 4 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 4 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c41, ref Unsafe.Add(ref c, 4 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 4 && TPanels.Count > 2) { PartialVector.Store<TSimd, TVec>(c42, ref Unsafe.Add(ref c, 4 * ldc + (2 * w)), t.Cols2, ref scratch); }
-        if (TRows.Count > 4) { PartialVector.Store<TSimd, TVec>(c50, ref Unsafe.Add(ref c, 5 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 4 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c51, ref Unsafe.Add(ref c, 5 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 4 && TPanels.Count > 2) { PartialVector.Store<TSimd, TVec>(c52, ref Unsafe.Add(ref c, 5 * ldc + (2 * w)), t.Cols2, ref scratch); }
-        if (TRows.Count > 4) { PartialVector.Store<TSimd, TVec>(c60, ref Unsafe.Add(ref c, 6 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 4 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c61, ref Unsafe.Add(ref c, 6 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 4 && TPanels.Count > 2) { PartialVector.Store<TSimd, TVec>(c62, ref Unsafe.Add(ref c, 6 * ldc + (2 * w)), t.Cols2, ref scratch); }
-        if (TRows.Count > 4) { PartialVector.Store<TSimd, TVec>(c70, ref Unsafe.Add(ref c, 7 * ldc), t.Cols0, ref scratch); }
-        if (TRows.Count > 4 && TPanels.Count > 1) { PartialVector.Store<TSimd, TVec>(c71, ref Unsafe.Add(ref c, 7 * ldc + w), t.Cols1, ref scratch); }
-        if (TRows.Count > 4 && TPanels.Count > 2) { PartialVector.Store<TSimd, TVec>(c72, ref Unsafe.Add(ref c, 7 * ldc + (2 * w)), t.Cols2, ref scratch); }
+        // Activation and store one accumulator at a time, so each result dies at its store: applying all 24
+        // first kept them all live through the activation's temporaries and spilled (sigmoid cost 3x its
+        // stand-alone pass at 100x50.50x100).
+        if (t.Last) { c00 = TSimd.Apply<TAct>(TSimd.Add(c00, t.Bias0)); } PartialVector.Store<TSimd, TVec>(c00, ref Unsafe.Add(ref c, 0), t.Cols0, ref scratch);
+        if (TPanels.Count > 1) { if (t.Last) { c01 = TSimd.Apply<TAct>(TSimd.Add(c01, t.Bias1)); } PartialVector.Store<TSimd, TVec>(c01, ref Unsafe.Add(ref c, 0 + w), t.Cols1, ref scratch); }
+        if (TPanels.Count > 2) { if (t.Last) { c02 = TSimd.Apply<TAct>(TSimd.Add(c02, t.Bias2)); } PartialVector.Store<TSimd, TVec>(c02, ref Unsafe.Add(ref c, 0 + (2 * w)), t.Cols2, ref scratch); }
+        if (TRows.Count > 1) { if (t.Last) { c10 = TSimd.Apply<TAct>(TSimd.Add(c10, t.Bias0)); } PartialVector.Store<TSimd, TVec>(c10, ref Unsafe.Add(ref c, 1 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 1 && TPanels.Count > 1) { if (t.Last) { c11 = TSimd.Apply<TAct>(TSimd.Add(c11, t.Bias1)); } PartialVector.Store<TSimd, TVec>(c11, ref Unsafe.Add(ref c, 1 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 1 && TPanels.Count > 2) { if (t.Last) { c12 = TSimd.Apply<TAct>(TSimd.Add(c12, t.Bias2)); } PartialVector.Store<TSimd, TVec>(c12, ref Unsafe.Add(ref c, 1 * ldc + (2 * w)), t.Cols2, ref scratch); }
+        if (TRows.Count > 2) { if (t.Last) { c20 = TSimd.Apply<TAct>(TSimd.Add(c20, t.Bias0)); } PartialVector.Store<TSimd, TVec>(c20, ref Unsafe.Add(ref c, 2 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 2 && TPanels.Count > 1) { if (t.Last) { c21 = TSimd.Apply<TAct>(TSimd.Add(c21, t.Bias1)); } PartialVector.Store<TSimd, TVec>(c21, ref Unsafe.Add(ref c, 2 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 2 && TPanels.Count > 2) { if (t.Last) { c22 = TSimd.Apply<TAct>(TSimd.Add(c22, t.Bias2)); } PartialVector.Store<TSimd, TVec>(c22, ref Unsafe.Add(ref c, 2 * ldc + (2 * w)), t.Cols2, ref scratch); }
+        if (TRows.Count > 2) { if (t.Last) { c30 = TSimd.Apply<TAct>(TSimd.Add(c30, t.Bias0)); } PartialVector.Store<TSimd, TVec>(c30, ref Unsafe.Add(ref c, 3 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 2 && TPanels.Count > 1) { if (t.Last) { c31 = TSimd.Apply<TAct>(TSimd.Add(c31, t.Bias1)); } PartialVector.Store<TSimd, TVec>(c31, ref Unsafe.Add(ref c, 3 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 2 && TPanels.Count > 2) { if (t.Last) { c32 = TSimd.Apply<TAct>(TSimd.Add(c32, t.Bias2)); } PartialVector.Store<TSimd, TVec>(c32, ref Unsafe.Add(ref c, 3 * ldc + (2 * w)), t.Cols2, ref scratch); }
+        if (TRows.Count > 4) { if (t.Last) { c40 = TSimd.Apply<TAct>(TSimd.Add(c40, t.Bias0)); } PartialVector.Store<TSimd, TVec>(c40, ref Unsafe.Add(ref c, 4 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 1) { if (t.Last) { c41 = TSimd.Apply<TAct>(TSimd.Add(c41, t.Bias1)); } PartialVector.Store<TSimd, TVec>(c41, ref Unsafe.Add(ref c, 4 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 2) { if (t.Last) { c42 = TSimd.Apply<TAct>(TSimd.Add(c42, t.Bias2)); } PartialVector.Store<TSimd, TVec>(c42, ref Unsafe.Add(ref c, 4 * ldc + (2 * w)), t.Cols2, ref scratch); }
+        if (TRows.Count > 4) { if (t.Last) { c50 = TSimd.Apply<TAct>(TSimd.Add(c50, t.Bias0)); } PartialVector.Store<TSimd, TVec>(c50, ref Unsafe.Add(ref c, 5 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 1) { if (t.Last) { c51 = TSimd.Apply<TAct>(TSimd.Add(c51, t.Bias1)); } PartialVector.Store<TSimd, TVec>(c51, ref Unsafe.Add(ref c, 5 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 2) { if (t.Last) { c52 = TSimd.Apply<TAct>(TSimd.Add(c52, t.Bias2)); } PartialVector.Store<TSimd, TVec>(c52, ref Unsafe.Add(ref c, 5 * ldc + (2 * w)), t.Cols2, ref scratch); }
+        if (TRows.Count > 4) { if (t.Last) { c60 = TSimd.Apply<TAct>(TSimd.Add(c60, t.Bias0)); } PartialVector.Store<TSimd, TVec>(c60, ref Unsafe.Add(ref c, 6 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 1) { if (t.Last) { c61 = TSimd.Apply<TAct>(TSimd.Add(c61, t.Bias1)); } PartialVector.Store<TSimd, TVec>(c61, ref Unsafe.Add(ref c, 6 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 2) { if (t.Last) { c62 = TSimd.Apply<TAct>(TSimd.Add(c62, t.Bias2)); } PartialVector.Store<TSimd, TVec>(c62, ref Unsafe.Add(ref c, 6 * ldc + (2 * w)), t.Cols2, ref scratch); }
+        if (TRows.Count > 4) { if (t.Last) { c70 = TSimd.Apply<TAct>(TSimd.Add(c70, t.Bias0)); } PartialVector.Store<TSimd, TVec>(c70, ref Unsafe.Add(ref c, 7 * ldc), t.Cols0, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 1) { if (t.Last) { c71 = TSimd.Apply<TAct>(TSimd.Add(c71, t.Bias1)); } PartialVector.Store<TSimd, TVec>(c71, ref Unsafe.Add(ref c, 7 * ldc + w), t.Cols1, ref scratch); }
+        if (TRows.Count > 4 && TPanels.Count > 2) { if (t.Last) { c72 = TSimd.Apply<TAct>(TSimd.Add(c72, t.Bias2)); } PartialVector.Store<TSimd, TVec>(c72, ref Unsafe.Add(ref c, 7 * ldc + (2 * w)), t.Cols2, ref scratch); }
     }
 }
