@@ -4,8 +4,10 @@ using NnSimd.Kernels;
 
 namespace NnSimd.Benchmarks;
 
-/// <summary>Sigmoid and softmax: a naive loop, TensorPrimitives, and NnSimd.</summary>
+/// <summary>Sigmoid and softmax: a naive loop (each group's baseline), TensorPrimitives, and NnSimd.</summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class ActivationBenchmarks
 {
     private float[] _x = [];
@@ -23,18 +25,23 @@ public class ActivationBenchmarks
     }
 
     [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Sigmoid")]
     public void SigmoidNaive() => NaiveKernels.Sigmoid(_x, _y);
 
     [Benchmark]
+    [BenchmarkCategory("Sigmoid")]
     public void SigmoidTensorPrimitives() => TensorPrimitives.Sigmoid(_x, _y);
 
     [Benchmark]
+    [BenchmarkCategory("Sigmoid")]
     public void SigmoidNnSimd() => Activations.Sigmoid(_x, _y);
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Softmax rows of 10")]
     public void SoftmaxRowsOf10Naive() => NaiveKernels.SoftmaxRows(_x, _y, 10);
 
     [Benchmark]
+    [BenchmarkCategory("Softmax rows of 10")]
     public void SoftmaxRowsOf10TensorPrimitives()
     {
         for (int i = 0; i + 10 <= _x.Length; i += 10)
@@ -44,5 +51,6 @@ public class ActivationBenchmarks
     }
 
     [Benchmark]
+    [BenchmarkCategory("Softmax rows of 10")]
     public void SoftmaxRowsOf10NnSimd() => Softmax.Rows(_x, 10, _y);
 }

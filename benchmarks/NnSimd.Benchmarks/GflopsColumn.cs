@@ -60,11 +60,11 @@ internal sealed class GflopsColumn(bool share) : IColumn
     }
 }
 
-/// <summary>The default columns plus GFLOP/s and % of peak.</summary>
+/// <summary>The default columns plus the median (always: the figures quoted are medians), GFLOP/s and % of peak.</summary>
 internal sealed class ThroughputConfig : ManualConfig
 {
     public ThroughputConfig()
     {
-        AddColumn(new GflopsColumn(share: false), new GflopsColumn(share: true));
+        AddColumn(StatisticColumn.Median, new GflopsColumn(share: false), new GflopsColumn(share: true));
     }
 }

@@ -547,9 +547,10 @@ public static class Gemm
         int depth = t.Depth;
         for (int p = 0; p < depth; p++)
         {
-            // One line of the next tile's rows per step: row p % TRows, line p / 16, so 8 x 784 floats take 784
-            // steps; every address stays inside rows that exist.
-            Prefetch.Line(ref Unsafe.Add(ref next, ((p & (TRows.Count - 1)) * lda) + ((p >> 4) << 4)));
+            // A's rows are contiguous (row-major, stride k), so the next tile is one run of TRows x k floats:
+            // TRows floats further each step covers it in k steps, a new line every other step, and never
+            // leaves the rows that exist.
+            Prefetch.Line(ref Unsafe.Add(ref next, p * TRows.Count));
             TVec b0 = TSimd.Load(ref Unsafe.Add(ref panel, p * w));
             TVec b1 = TPanels.Count > 1 ? TSimd.Load(ref Unsafe.Add(ref panel1, p * w)) : b0;
             TVec b2 = TPanels.Count > 2 ? TSimd.Load(ref Unsafe.Add(ref panel2, p * w)) : b0;
