@@ -410,6 +410,10 @@ public static class Gemm
         ref float c2 = ref Unsafe.Add(ref c, col0 + 2 * w);
         ref float c3 = ref Unsafe.Add(ref c, col0 + 3 * w);
         ref float cz = ref Unsafe.Add(ref c, col0);
+        ref float p0 = ref Unsafe.Add(ref b.Panel(j0), kc0 * w);
+        ref float p1 = ref Unsafe.Add(ref p0, TPanels.Count > 1 ? b.Rows * w : 0);
+        ref float p2 = ref Unsafe.Add(ref p0, TPanels.Count > 2 ? 2 * b.Rows * w : 0);
+        ref float p3 = ref Unsafe.Add(ref p0, TPanels.Count > 3 ? 3 * b.Rows * w : 0);
         TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
         if (!first)
         {
@@ -419,10 +423,6 @@ public static class Gemm
             if (TPanels.Count > 3) { s3 = PartialVector.Load<TSimd, TVec>(ref c3, cols3, ref scratch); }
         }
 
-        ref float p0 = ref Unsafe.Add(ref b.Panel(j0), kc0 * w);
-        ref float p1 = ref Unsafe.Add(ref p0, TPanels.Count > 1 ? b.Rows * w : 0);
-        ref float p2 = ref Unsafe.Add(ref p0, TPanels.Count > 2 ? 2 * b.Rows * w : 0);
-        ref float p3 = ref Unsafe.Add(ref p0, TPanels.Count > 3 ? 3 * b.Rows * w : 0);
         for (int p = 0; p < depth; p++)
         {
             TVec av = TSimd.Broadcast(Unsafe.Add(ref a, p));
