@@ -98,10 +98,10 @@ public static class ByteScaling
             (Vector512<ushort> lo, Vector512<ushort> hi) = Vector512.Widen(Vector512.LoadUnsafe(ref xs, (nuint)i));
             (Vector512<uint> a, Vector512<uint> b) = Vector512.Widen(lo);
             (Vector512<uint> c, Vector512<uint> e) = Vector512.Widen(hi);
-            Quotient(Vector512.ConvertToSingle(a), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)i);
-            Quotient(Vector512.ConvertToSingle(b), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 16));
-            Quotient(Vector512.ConvertToSingle(c), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 32));
-            Quotient(Vector512.ConvertToSingle(e), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 48));
+            Quotient<Simd512, Vector512<float>>(Vector512.ConvertToSingle(a), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)i);
+            Quotient<Simd512, Vector512<float>>(Vector512.ConvertToSingle(b), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 16));
+            Quotient<Simd512, Vector512<float>>(Vector512.ConvertToSingle(c), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 32));
+            Quotient<Simd512, Vector512<float>>(Vector512.ConvertToSingle(e), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 48));
         }
 
         Tail(x, divisor, y, i);
@@ -120,10 +120,10 @@ public static class ByteScaling
             (Vector256<ushort> lo, Vector256<ushort> hi) = Vector256.Widen(Vector256.LoadUnsafe(ref xs, (nuint)i));
             (Vector256<uint> a, Vector256<uint> b) = Vector256.Widen(lo);
             (Vector256<uint> c, Vector256<uint> e) = Vector256.Widen(hi);
-            Quotient(Vector256.ConvertToSingle(a), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)i);
-            Quotient(Vector256.ConvertToSingle(b), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 8));
-            Quotient(Vector256.ConvertToSingle(c), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 16));
-            Quotient(Vector256.ConvertToSingle(e), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 24));
+            Quotient<Simd256, Vector256<float>>(Vector256.ConvertToSingle(a), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)i);
+            Quotient<Simd256, Vector256<float>>(Vector256.ConvertToSingle(b), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 8));
+            Quotient<Simd256, Vector256<float>>(Vector256.ConvertToSingle(c), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 16));
+            Quotient<Simd256, Vector256<float>>(Vector256.ConvertToSingle(e), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 24));
         }
 
         Tail(x, divisor, y, i);
@@ -142,49 +142,28 @@ public static class ByteScaling
             (Vector128<ushort> lo, Vector128<ushort> hi) = Vector128.Widen(Vector128.LoadUnsafe(ref xs, (nuint)i));
             (Vector128<uint> a, Vector128<uint> b) = Vector128.Widen(lo);
             (Vector128<uint> c, Vector128<uint> e) = Vector128.Widen(hi);
-            Quotient(Vector128.ConvertToSingle(a), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)i);
-            Quotient(Vector128.ConvertToSingle(b), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 4));
-            Quotient(Vector128.ConvertToSingle(c), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 8));
-            Quotient(Vector128.ConvertToSingle(e), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 12));
+            Quotient<Simd128, Vector128<float>>(Vector128.ConvertToSingle(a), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)i);
+            Quotient<Simd128, Vector128<float>>(Vector128.ConvertToSingle(b), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 4));
+            Quotient<Simd128, Vector128<float>>(Vector128.ConvertToSingle(c), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 8));
+            Quotient<Simd128, Vector128<float>>(Vector128.ConvertToSingle(e), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 12));
         }
 
         Tail(x, divisor, y, i);
     }
 
+    /// <summary>x / d, or with <paramref name="reciprocal"/> q = x r corrected by its exact remainder: q + fma(-q, d, x) r.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Quotient(Vector512<float> x, Vector512<float> d, Vector512<float> r, bool reciprocal)
+    private static TVec Quotient<TSimd, TVec>(TVec x, TVec d, TVec r, bool reciprocal)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
     {
         if (!reciprocal)
         {
-            return x / d;
+            return TSimd.Divide(x, d);
         }
 
-        Vector512<float> q = x * r;
-        return Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(-q, d, x), r, q);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Quotient(Vector256<float> x, Vector256<float> d, Vector256<float> r, bool reciprocal)
-    {
-        if (!reciprocal)
-        {
-            return x / d;
-        }
-
-        Vector256<float> q = x * r;
-        return Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(-q, d, x), r, q);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Quotient(Vector128<float> x, Vector128<float> d, Vector128<float> r, bool reciprocal)
-    {
-        if (!reciprocal)
-        {
-            return x / d;
-        }
-
-        Vector128<float> q = x * r;
-        return Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(-q, d, x), r, q);
+        TVec q = TSimd.Multiply(x, r);
+        return TSimd.MulAdd(TSimd.MulAdd(TSimd.Subtract(TSimd.Zero, q), d, x), r, q);
     }
 
     private static void Tail(ReadOnlySpan<byte> x, float divisor, Span<float> y, int from)
