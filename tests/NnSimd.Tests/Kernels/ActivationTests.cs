@@ -221,6 +221,39 @@ public class ActivationTests(ITestOutputHelper output)
     /// The reciprocal-and-correction form is used only for divisors it reproduces exactly; 1.5525068E-38 is one
     /// it does not (255 / d overflows in the reciprocal product), so it must fall back to dividing.
     /// </summary>
+    /// <summary>
+    /// On AVX-512 exp scales by 2^n with one VSCALEFPS; the 256-bit code (the same FMA polynomial) scales in two
+    /// multiplies. Both round p 2^n once, so their lanes must agree bit for bit, subnormal results included.
+    /// </summary>
+    [Fact]
+    public void Exp_scaled_by_vscalef_equals_the_two_step_scaling_bitwise()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || !System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            return; // no VSCALEFPS here: every path scales in two steps
+        }
+
+        var lanes = new float[16];
+        for (float start = -110f; start < 95f; start += 0.0137f * 16)
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                lanes[i] = start + (i * 0.0137f);
+            }
+
+            System.Runtime.Intrinsics.Vector512<float> wide = ExpOp.Invoke(System.Runtime.Intrinsics.Vector512.Create(lanes));
+            System.Runtime.Intrinsics.Vector256<float> low = ExpOp.Invoke(System.Runtime.Intrinsics.Vector256.Create(lanes.AsSpan(0, 8)));
+            System.Runtime.Intrinsics.Vector256<float> high = ExpOp.Invoke(System.Runtime.Intrinsics.Vector256.Create(lanes.AsSpan(8, 8)));
+            for (int i = 0; i < 16; i++)
+            {
+                float twoStep = i < 8 ? low[i] : high[i - 8];
+                Assert.True(
+                    BitConverter.SingleToInt32Bits(twoStep) == BitConverter.SingleToInt32Bits(wide[i]),
+                    $"exp({lanes[i]:R}): VSCALEFPS {wide[i]:R}, two steps {twoStep:R}");
+            }
+        }
+    }
+
     [Fact]
     public void Byte_scaling_by_255_takes_the_fast_form_where_there_is_a_hardware_fma()
     {
