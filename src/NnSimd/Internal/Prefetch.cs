@@ -6,7 +6,10 @@ namespace NnSimd.Internal;
 /// <summary>Software prefetch hints; no-ops where the hardware has none exposed.</summary>
 internal static class Prefetch
 {
-    /// <summary>Asks for the cache line holding <paramref name="value"/> to be brought into L2.</summary>
+    /// <summary>
+    /// Asks for the cache line holding <paramref name="value"/> to be brought into L2. The address need not be
+    /// pinned: a prefetch never faults, and one aimed where an object was before the GC moved it only wastes the hint.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Line(ref float value)
     {
