@@ -78,7 +78,8 @@ internal static class PartialVector
             return;
         }
 
-        // VMASKMOVPS stores are slow on AMD (microcoded), so the 256- and 128-bit paths store lane by lane.
+        // VMASKMOVPS stores are microcoded on AMD cores (published instruction tables; not measured here), so the
+        // 256- and 128-bit paths store lane by lane.
         TSimd.Store(value, ref scratch);
         for (int i = 0; i < count; i++)
         {
