@@ -1,10 +1,11 @@
 using System.IO.Compression;
+using NnSimd.Cli.Formats;
 using NnSimd.Cli.Pickle;
 using NnSimd.IO;
 
 namespace NnSimd.Cli;
 
-/// <summary>Reads the tensors of any file the CLI understands, chosen by extension (and by content for IDX).</summary>
+/// <summary>Reads the tensors of any file the CLI understands, told apart by its first bytes (<see cref="FileFormat"/>).</summary>
 internal static class TensorFiles
 {
     public static IReadOnlyList<TensorData> Read(string path)
@@ -14,33 +15,17 @@ internal static class TensorFiles
             throw new FileNotFoundException($"{path} does not exist.", path);
         }
 
-        string lower = path.ToLowerInvariant();
-        if (lower.EndsWith(".pkl", StringComparison.Ordinal) || lower.EndsWith(".pickle", StringComparison.Ordinal))
+        FileKind kind = FileFormat.Detect(path);
+        return kind switch
         {
-            return PickleReader.ReadArrays(path).Values.ToList();
-        }
-
-        if (lower.EndsWith(".safetensors", StringComparison.Ordinal))
-        {
-            return SafeTensors.Read(path).Tensors;
-        }
-
-        if (lower.EndsWith(".npy", StringComparison.Ordinal))
-        {
-            return [Npy.Read(path)];
-        }
-
-        if (lower.EndsWith(".npz", StringComparison.Ordinal))
-        {
-            return ReadNpz(path);
-        }
-
-        if (lower.Contains("-ubyte", StringComparison.Ordinal) || lower.EndsWith(".idx", StringComparison.Ordinal))
-        {
-            return [Idx.Read(path)];
-        }
-
-        throw new NotSupportedException($"{path}: unknown format (expected .pkl, .npy, .npz, .safetensors or an IDX file).");
+            FileKind.Pickle => PickleReader.ReadArrays(path).Values.ToList(),
+            FileKind.SafeTensors => SafeTensors.Read(path).Tensors,
+            FileKind.Npy => [Npy.Read(path)],
+            FileKind.Npz => ReadNpz(path),
+            FileKind.Idx or FileKind.Gzip => [Idx.Read(path)],
+            _ => throw new NotSupportedException(
+                $"{path} is {FileFormat.Describe(kind)}; nnsimd reads .pkl, .npy, .npz, .safetensors and IDX files (by their contents, whatever their names)."),
+        };
     }
 
     private static List<TensorData> ReadNpz(string path)

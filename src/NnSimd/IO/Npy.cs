@@ -12,6 +12,9 @@ namespace NnSimd.IO;
 /// </summary>
 public static class Npy
 {
+    /// <summary>NumPy's own limit on dimensions (NPY_MAXDIMS in 1.x).</summary>
+    private const int MaxDimensions = 32;
+
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads an .npy file.</summary>
@@ -204,20 +207,41 @@ public static class Npy
                 return dims.ToArray();
             }
 
+            if (dims.Count == MaxDimensions)
+            {
+                throw new NnSimdFormatException(source, offset, $"the shape has more than {MaxDimensions} dimensions.");
+            }
+
             int start = i;
+            if (text[i] == '-')
+            {
+                i++;
+            }
+
             while (i < text.Length && char.IsAsciiDigit(text[i]))
             {
                 i++;
             }
 
-            if (start == i || !int.TryParse(text.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture, out int d) || dims.Count == 32)
+            ReadOnlySpan<char> size = text.AsSpan(start, i - start);
+            if (size.Length == 0 || size is "-")
             {
-                throw new NnSimdFormatException(source, offset, "the shape is not a tuple of sizes.");
+                throw new NnSimdFormatException(source, offset, $"dimension {dims.Count} of the shape is not a size: {Clip(text[start..])}");
+            }
+
+            if (size[0] == '-')
+            {
+                throw new NnSimdFormatException(source, offset, $"dimension {dims.Count} of the shape is negative ({size}).");
+            }
+
+            if (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out int d))
+            {
+                throw new NnSimdFormatException(source, offset, $"dimension {dims.Count} of the shape ({size}) is larger than {int.MaxValue}.");
             }
 
             dims.Add(d);
             SkipSpace(text, ref i);
-            if (text[i] == ',')
+            if (i < text.Length && text[i] == ',')
             {
                 i++;
             }

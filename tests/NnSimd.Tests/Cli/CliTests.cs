@@ -6,7 +6,7 @@ namespace NnSimd.Tests.Cli;
 /// <summary>The nnsimd command end to end, as a user runs it: a separate process, its exit code and its output.</summary>
 public class CliTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "NnSimd.Cli.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -57,4 +57,17 @@ public class NpyTests
         var e = Assert.Throws<NnSimdFormatException>(() => NnSimd.IO.Npy.Read(Npy(dict, new byte[bytes])));
         Assert.Contains(expected, e.Message);
     }
+
+    [Theory]
+    [InlineData("(-3, 4)", "dimension 0 of the shape is negative (-3)")]
+    [InlineData("(3, -4)", "dimension 1 of the shape is negative (-4)")]
+    [InlineData("(99999999999,)", "dimension 0 of the shape (99999999999) is larger than 2147483647")]
+    [InlineData("(3, x)", "dimension 1 of the shape is not a size")]
+    public void A_bad_shape_is_named_with_the_file_and_the_dimension(string shape, string expected)
+    {
+        string path = Npy($"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}", new byte[48]);
+        var e = Assert.Throws<NnSimdFormatException>(() => NnSimd.IO.Npy.Read(path));
+        Assert.Contains(expected, e.Message);
+        Assert.StartsWith(path, e.Message);
+    }
 }

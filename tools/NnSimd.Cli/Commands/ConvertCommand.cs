@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NnSimd.Cli.Checks;
 using NnSimd.IO;
 using NnSimd.Model;
 
@@ -12,21 +13,17 @@ internal static class ConvertCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "A .pkl, .npz or .safetensors file holding W1..Wn and b1..bn." };
-        var output = new Option<string>("--output", "-o") { Description = "The .safetensors file to write.", Required = true };
+        var input = CommonOptions.InputArgument("input", "A .pkl, .npz or .safetensors file holding W1..Wn and b1..bn.");
+        var output = CommonOptions.OutputFile("--output", ".safetensors", "a safetensors model", "The .safetensors file to write.", alias: "-o");
         var activations = new Option<string?>("--activations") { Description = "One per layer, e.g. sigmoid,sigmoid,softmax (default: sigmoid hidden layers, softmax output)." };
-        var command = new Command("convert", "Convert weights to a self-describing safetensors model.") { input, output, activations };
-        command.SetAction(r => Cli.Guarded(() => Run(r.GetValue(input)!, r.GetValue(output)!, r.GetValue(activations))));
+        var command = new Command("convert", "Convert weights to a self-describing safetensors model.") { input, activations };
+        FileChecks.Add(command, [input], output);
+        command.SetAction(r => Cli.Guarded(() => Run(r.GetValue(input)!, r.GetValue(output.Option)!, r.GetValue(activations))));
         return command;
     }
 
     private static int Run(string input, string output, string? activationText)
     {
-        if (Path.GetFullPath(input) == Path.GetFullPath(output))
-        {
-            return Cli.Fail($"{output} is the input file; refusing to overwrite it.");
-        }
-
         IReadOnlyList<TensorData> tensors = TensorFiles.Read(input);
         var byName = tensors.ToDictionary(t => t.Name);
         int layers = byName.Keys.Count(k => k.Length > 1 && k[0] == 'W' && char.IsDigit(k[1]));

@@ -11,9 +11,10 @@ internal static class InspectCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "A .pkl, .npy, .npz, .safetensors or IDX file." };
+        var file = CommonOptions.InputArgument("file", "A .pkl, .npy, .npz, .safetensors or IDX file.");
         var json = CommonOptions.Json();
         var command = new Command("inspect", "List the tensors in a file.") { file, json };
+        Checks.FileChecks.Add(command, [file]);
         command.SetAction(r => Cli.Guarded(() => Run(r.GetValue(file)!, r.GetValue(json))));
         return command;
     }

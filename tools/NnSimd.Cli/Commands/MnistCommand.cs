@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using NnSimd.Cli.Checks;
 using NnSimd.Cli.Data;
 using NnSimd.IO;
 using NnSimd.Model;
@@ -17,14 +18,15 @@ internal static class MnistCommand
     {
         var data = CommonOptions.Data();
         var offline = CommonOptions.Offline();
-        var weights = new Option<string?>("--weights") { Description = "A .pkl or .safetensors model (default: the book's sample_weight.pkl in the data directory)." };
-        var batch = new Option<int>("--batch") { Description = "Images per call in the batched pass.", DefaultValueFactory = _ => 100 };
-        var threads = new Option<int>("--threads") { Description = "Threads for the batched pass.", DefaultValueFactory = _ => 1 };
+        var weights = CommonOptions.InputFile("--weights", "A model: .safetensors, .pkl or .npz (default: the book's sample_weight.pkl in the data directory).", required: false);
+        var batch = CommonOptions.Int("--batch", 100, 1, 10_000, "Images per call in the batched pass.");
+        var threads = CommonOptions.Threads("Threads for the batched pass.");
         var json = CommonOptions.Json();
         var command = new Command("mnist", "Classify the MNIST test set one image at a time and in batches; print accuracy and speed.")
         {
             data, offline, weights, batch, threads, json,
         };
+        FileChecks.Add(command, [weights]);
         command.SetAction(r => Cli.Guarded(() => Run(
             DataDirectory.Resolve(r.GetValue(data), r.GetValue(offline)), r.GetValue(weights), r.GetValue(batch), r.GetValue(threads), r.GetValue(json))));
         return command;
@@ -32,11 +34,6 @@ internal static class MnistCommand
 
     private static int Run(DataDirectory data, string? weightsPath, int batch, int threads, bool json)
     {
-        if (batch < 1 || threads < 1)
-        {
-            return Cli.Fail("--batch and --threads must be at least 1.");
-        }
-
         Action<string> log = json ? _ => { } : m => Console.Error.WriteLine(m);
         string weights = weightsPath ?? data.Get(KnownFiles.SampleWeights, log);
         Network network = ModelLoader.Load(weights);

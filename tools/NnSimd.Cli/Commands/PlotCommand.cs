@@ -10,21 +10,23 @@ internal static class PlotCommand
     public static Command Create()
     {
         var plot = new Command("plot", "Draw figures as PNG.");
-        var output = new Option<string>("--output", "-o") { Description = "The .png to write.", Required = true };
-        var activations = new Command("activations", "Step, sigmoid, ReLU and tanh over [-5, 5].") { output };
-        activations.SetAction(r => Cli.Guarded(() => Activations(r.GetValue(output)!)));
+        var output = CommonOptions.OutputFile("--output", ".png", "a PNG image", "The .png to write.", alias: "-o");
+        var activations = new Command("activations", "Step, sigmoid, ReLU and tanh over [-5, 5].");
+        Checks.FileChecks.Add(activations, [], output);
+        activations.SetAction(r => Cli.Guarded(() => Activations(r.GetValue(output.Option)!)));
         plot.Subcommands.Add(activations);
 
-        var vanishingOutput = new Option<string>("--output", "-o") { Description = "The .png to write.", Required = true };
+        var vanishingOutput = CommonOptions.OutputFile("--output", ".png", "a PNG image", "The .png to write.", alias: "-o");
         var data = CommonOptions.Data();
         var offline = CommonOptions.Offline();
         var json = CommonOptions.Json();
         var vanishing = new Command("vanishing", "Mean |gradient| per layer of a deep net at initialisation: sigmoid against ReLU.")
         {
-            vanishingOutput, data, offline, json,
+            data, offline, json,
         };
+        Checks.FileChecks.Add(vanishing, [], vanishingOutput);
         vanishing.SetAction(r => Cli.Guarded(() =>
-            Vanishing(Data.DataDirectory.Resolve(r.GetValue(data), r.GetValue(offline)), r.GetValue(vanishingOutput)!, r.GetValue(json))));
+            Vanishing(Data.DataDirectory.Resolve(r.GetValue(data), r.GetValue(offline)), r.GetValue(vanishingOutput.Option)!, r.GetValue(json))));
         plot.Subcommands.Add(vanishing);
         return plot;
     }

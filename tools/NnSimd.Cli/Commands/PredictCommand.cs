@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NnSimd.Cli.Checks;
 using NnSimd.IO;
 using NnSimd.Model;
 
@@ -13,23 +14,19 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "A .pkl or .safetensors model.", Required = true };
-        var input = new Option<string>("--input") { Description = "An .npy batch of shape [n, inputs]: float32, float64 or uint8.", Required = true };
-        var output = new Option<string>("--output") { Description = "The .npy file to write: float32 [n, outputs].", Required = true };
+        var weights = CommonOptions.InputFile("--weights", "A model: .safetensors, the book's .pkl, or an .npz of W1..Wn, b1..bn.");
+        var input = CommonOptions.InputFile("--input", "An .npy batch of shape [n, inputs]: float32, float64 or uint8.");
+        var output = CommonOptions.OutputFile("--output", ".npy", "a NumPy array", "The .npy file to write: float32 [n, outputs].");
         var raw = new Option<bool>("--raw") { Description = "Write the raw scores (skip a final softmax)." };
-        var threads = new Option<int>("--threads") { Description = "Threads.", DefaultValueFactory = _ => 1 };
-        var command = new Command("predict", "Run a model over a NumPy .npy batch.") { weights, input, output, raw, threads };
-        command.SetAction(r => Cli.Guarded(() => Run(r.GetValue(weights)!, r.GetValue(input)!, r.GetValue(output)!, r.GetValue(raw), r.GetValue(threads))));
+        var threads = CommonOptions.Threads("Threads.");
+        var command = new Command("predict", "Run a model over a NumPy .npy batch.") { weights, input, raw, threads };
+        FileChecks.Add(command, [weights, input], output);
+        command.SetAction(r => Cli.Guarded(() => Run(r.GetValue(weights)!, r.GetValue(input)!, r.GetValue(output.Option)!, r.GetValue(raw), r.GetValue(threads))));
         return command;
     }
 
     private static int Run(string weights, string inputPath, string outputPath, bool raw, int threads)
     {
-        if (Path.GetFullPath(inputPath) == Path.GetFullPath(outputPath))
-        {
-            return Cli.Fail($"{outputPath} is the input file; refusing to overwrite it.");
-        }
-
         Network network = ModelLoader.Load(weights);
         TensorData x = Npy.Read(inputPath);
         if (x.Shape.Count != 2 || x.Shape[1] != network.Inputs)
@@ -39,7 +36,7 @@ internal static class PredictCommand
 
         int rows = x.Shape[0];
         var y = new float[(long)rows * network.Outputs];
-        InferenceWorkspace workspace = network.CreateWorkspace(Math.Max(1, threads));
+        InferenceWorkspace workspace = network.CreateWorkspace(threads);
         NetworkOutput kind = raw ? NetworkOutput.Scores : NetworkOutput.Probabilities;
         if (rows > 0)
         {

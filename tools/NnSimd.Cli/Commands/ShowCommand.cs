@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using NnSimd.Cli.Checks;
 using NnSimd.Cli.Data;
 using NnSimd.Cli.Plots;
 using NnSimd.IO;
@@ -15,14 +16,15 @@ internal static class ShowCommand
 {
     public static Command Create()
     {
-        var index = new Option<int>("--index") { Description = "Which test image (0-based).", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--output", "-o") { Description = "The .png to write.", Required = true };
-        var weights = new Option<string?>("--weights") { Description = "A model whose prediction to show in the title." };
+        var index = CommonOptions.Int("--index", 0, 0, int.MaxValue, "Which test image (0-based).");
+        var output = CommonOptions.OutputFile("--output", ".png", "a PNG image", "The .png to write.", alias: "-o");
+        var weights = CommonOptions.InputFile("--weights", "A model whose prediction to show in the title.", required: false);
         var data = CommonOptions.Data();
         var offline = CommonOptions.Offline();
-        var command = new Command("show", "Draw an MNIST test image as a PNG.") { index, output, weights, data, offline };
+        var command = new Command("show", "Draw an MNIST test image as a PNG.") { index, weights, data, offline };
+        FileChecks.Add(command, [weights], output);
         command.SetAction(r => Cli.Guarded(() =>
-            Run(DataDirectory.Resolve(r.GetValue(data), r.GetValue(offline)), r.GetValue(index), r.GetValue(output)!, r.GetValue(weights))));
+            Run(DataDirectory.Resolve(r.GetValue(data), r.GetValue(offline)), r.GetValue(index), r.GetValue(output.Option)!, r.GetValue(weights))));
         return command;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using NnSimd.Cli.Checks;
 using NnSimd.Cli.Data;
 using NnSimd.Cli.Plots;
 using NnSimd.IO;
@@ -25,10 +26,10 @@ internal static class TrainCommand
         var layers = new Option<string>("--layers") { Description = "Layer widths, input first.", DefaultValueFactory = _ => "784,50,100,10" };
         var activation = new Option<string>("--activation") { Description = "Hidden activation: sigmoid, relu or tanh.", DefaultValueFactory = _ => "tanh" };
         activation.AcceptOnlyFromAmong("sigmoid", "relu", "tanh");
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 100 };
-        var lr = new Option<float>("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => 0.05f };
-        var momentum = new Option<float>("--momentum") { DefaultValueFactory = _ => 0.9f };
+        var epochs = CommonOptions.Int("--epochs", 10, 1, 10_000, "Passes over the training set.");
+        var batch = CommonOptions.Int("--batch", 100, 1, 60_000, "Images per step.");
+        var lr = CommonOptions.Real("--lr", 0.05f, 0, minExcluded: true, 10, "Learning rate.");
+        var momentum = CommonOptions.Real("--momentum", 0.9f, 0, minExcluded: false, 1, "Momentum (0 = plain SGD).");
         var schedule = new Option<string>("--schedule") { Description = "constant, step (halve every 3 epochs) or warm (a tenth after half the epochs).", DefaultValueFactory = _ => "step" };
         schedule.AcceptOnlyFromAmong("constant", "step", "warm");
         var init = new Option<string>("--init") { Description = "gaussian (std 0.01), xavier or he (default: he for relu, xavier otherwise)." };
@@ -36,14 +37,22 @@ internal static class TrainCommand
         var loss = new Option<string>("--loss") { DefaultValueFactory = _ => "cross-entropy" };
         loss.AcceptOnlyFromAmong("cross-entropy", "mse");
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1UL };
-        var threads = new Option<int>("--threads") { Description = "Threads per step (the weights come out the same for any count).", DefaultValueFactory = _ => 1 };
-        var output = new Option<string>("--output", "-o") { Description = "The .safetensors model to write.", Required = true };
-        var plot = new Option<string?>("--plot") { Description = "Also draw the loss and accuracy curves to this .png." };
+        var threads = CommonOptions.Threads("Threads per step (the weights come out the same for any count).");
+        var output = CommonOptions.OutputFile("--output", ".safetensors", "a safetensors model", "The .safetensors model to write.", alias: "-o");
+        var plot = CommonOptions.OutputFile("--plot", ".png", "a PNG image", "Also draw the loss and accuracy curves to this .png.", required: false);
         var json = CommonOptions.Json();
         var command = new Command("train", "Train a network by mini-batch SGD and save it as safetensors.")
         {
-            dataset, data, offline, layers, activation, epochs, batch, lr, momentum, schedule, init, loss, seed, threads, output, plot, json,
+            dataset, data, offline, layers, activation, epochs, batch, lr, momentum, schedule, init, loss, seed, threads, json,
         };
+        layers.Validators.Add(r =>
+        {
+            if (LayerWidths.Problem(r.GetValueOrDefault<string>()) is { } problem)
+            {
+                r.AddError($"--layers {problem}");
+            }
+        });
+        FileChecks.Add(command, [], output, plot);
         command.SetAction(r => Cli.Guarded(() =>
         {
             Activation hidden = ModelFile.ParseActivations(r.GetValue(activation)!)[0];
@@ -54,7 +63,7 @@ internal static class TrainCommand
                 BatchSize = r.GetValue(batch),
                 Momentum = r.GetValue(momentum),
                 Seed = r.GetValue(seed),
-                Threads = Math.Max(1, r.GetValue(threads)),
+                Threads = r.GetValue(threads),
                 Loss = r.GetValue(loss) == "mse" ? Loss.MeanSquaredError : Loss.CrossEntropy,
                 Init = r.GetValue(init) switch
                 {
@@ -70,19 +79,14 @@ internal static class TrainCommand
                     _ => new LearningRateSchedule.Constant(rate),
                 },
             };
-            int[] widths = r.GetValue(layers)!.Split(',').Select(w => int.Parse(w.Trim(), CultureInfo.InvariantCulture)).ToArray();
-            return Run(r.GetValue(dataset)!, r.GetValue(data), r.GetValue(offline), widths, hidden, epochCount, options, r.GetValue(output)!, r.GetValue(plot), r.GetValue(json));
+            int[] widths = LayerWidths.Parse(r.GetValue(layers)!);
+            return Run(r.GetValue(dataset)!, r.GetValue(data), r.GetValue(offline), widths, hidden, epochCount, options, r.GetValue(output.Option)!, r.GetValue(plot.Option), r.GetValue(json));
         }));
         return command;
     }
 
     private static int Run(string dataset, string? dataOption, bool offline, int[] widths, Activation hidden, int epochs, TrainerOptions options, string output, string? plotPath, bool json)
     {
-        if (epochs < 1)
-        {
-            return Cli.Fail("--epochs must be at least 1.");
-        }
-
         (MnistSet train, MnistSet test) = Load(dataset, dataOption, offline);
         if (widths[0] != train.PixelsPerImage)
         {
@@ -106,6 +110,12 @@ internal static class TrainCommand
             double testAccuracy = Accuracy(network, test);
             history.Add((result, trainAccuracy, testAccuracy));
             progress.Done();
+            if (!float.IsFinite(result.Loss))
+            {
+                return Cli.Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"training diverged in epoch {result.Epoch} (loss {result.Loss}); nothing was saved. Try a smaller --lr than {result.LearningRate:G3}."));
+            }
+
             if (!json)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -114,10 +124,20 @@ internal static class TrainCommand
         }
 
         Network trained = trainer.ToNetwork();
+        // The figure is drawn before anything is written, so a plot that fails to render leaves no model behind
+        // that the output would not mention; only the write of the second file can then fail, and it is reported.
+        byte[]? png = plotPath is null ? null : Curves(history.Select(h => ((double)h.Result.Loss, h.TrainAccuracy, h.TestAccuracy)).ToList(), $"{dataset} {trained}");
         ModelFile.Save(trained, output);
-        if (plotPath is not null)
+        if (png is not null)
         {
-            Curves(history.Select(h => ((double)h.Result.Loss, h.TrainAccuracy, h.TestAccuracy)).ToList(), $"{dataset} {trained}", plotPath);
+            try
+            {
+                Png.Write(plotPath!, png);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Cli.Fail($"saved the model {output}, but not the plot {plotPath}: {e.Message}");
+            }
         }
 
         if (json)
@@ -137,7 +157,7 @@ internal static class TrainCommand
         }
         else
         {
-            Console.WriteLine($"saved {output}: {trained}");
+            Console.WriteLine($"saved {output}: {trained}{(plotPath is null ? "" : $"; curves in {plotPath}")}");
         }
 
         return 0;
@@ -174,7 +194,7 @@ internal static class TrainCommand
         return (double)correct / set.Count;
     }
 
-    private static void Curves(List<(double Loss, double Train, double Test)> history, string title, string path)
+    private static byte[] Curves(List<(double Loss, double Train, double Test)> history, string title)
     {
         double[] epochs = Enumerable.Range(1, history.Count).Select(e => (double)e).ToArray();
         var plot = new ScottPlot.Plot();
@@ -187,6 +207,6 @@ internal static class TrainCommand
         plot.Title(title);
         plot.XLabel("epoch");
         plot.ShowLegend(ScottPlot.Alignment.MiddleRight);
-        Png.Save(plot, path, 720, 480);
+        return Png.Render(plot, 720, 480);
     }
 }

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using NnSimd.IO;
+using Xunit;
+
+namespace NnSimd.Tests.Cli;
+
+/// <summary>
+/// The data-loss cases as a user meets them: the real command in a process, relative spellings resolved
+/// against its working directory, one line on stderr, and every file the user had left as it was.
+/// </summary>
+public class OutputSafetyCliTests
+{
+    private static (int Code, string Out, string Err) RunIn(string directory, params string[] args) => RunIn(directory, null, args);
+
+    private static (int Code, string Out, string Err) RunIn(string directory, (string Name, string Value)? variable, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
+        if (variable is { } v)
+        {
+            info.Environment[v.Name] = v.Value;
+        }
+
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NnSimd.Cli.dll"));
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using Process p = Process.Start(info)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(120_000), "nnsimd did not finish");
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static Dictionary<string, byte[]> Snapshot(string directory) =>
+        Directory.GetFiles(directory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+    private static void AssertRefusedInOneLine((int Code, string Out, string Err) run, string expected)
+    {
+        Assert.Equal(1, run.Code);
+        Assert.Empty(run.Out);
+        Assert.StartsWith("nnsimd: error: ", run.Err);
+        Assert.Single(run.Err.TrimEnd().Split('\n'));
+        Assert.Contains(expected, run.Err);
+    }
+
+    [Fact]
+    public void Predict_with_its_model_as_output_leaves_the_model_whole()
+    {
+        string dir = TestData.TempDirectory();
+        Assert.Equal(0, RunIn(dir, "convert", TestData.SampleWeights, "-o", "m.safetensors").Code);
+        Npy.Write(Path.Combine(dir, "x.npy"), new float[2 * 784], [2, 784]);
+        Dictionary<string, byte[]> before = Snapshot(dir);
+
+        AssertRefusedInOneLine(RunIn(dir, "predict", "--weights", "m.safetensors", "--input", "x.npy", "--output", "./m.safetensors"), "refusing to overwrite");
+        AssertRefusedInOneLine(RunIn(dir, "predict", "--weights", "m.safetensors", "--input", "x.npy", "--output", "x.npy"), "refusing to overwrite");
+        Assert.Equal(before, Snapshot(dir));
+    }
+
+    [Fact]
+    public void Train_with_one_path_for_model_and_plot_writes_nothing()
+    {
+        string dir = TestData.TempDirectory();
+        AssertRefusedInOneLine(RunIn(dir, "train", "--epochs", "1", "-o", "cur.png", "--plot", "cur.png"), "each output needs a file of its own");
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
+    public void An_unknown_simd_setting_is_one_line()
+    {
+        AssertRefusedInOneLine(RunIn(TestData.TempDirectory(), ("NNSIMD_SIMD", "bogus"), "info"), "NNSIMD_SIMD='bogus' is not one of scalar, vector128, vector256, vector512");
+    }
+
+    [Fact]
+    public void A_parse_error_is_one_line_without_the_usage()
+    {
+        AssertRefusedInOneLine(RunIn(TestData.TempDirectory(), "train", "--epochs", "abc", "-o", "m.safetensors"), "--epochs");
+    }
+}
