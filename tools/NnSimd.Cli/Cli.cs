@@ -24,5 +24,9 @@ internal static class Cli
         {
             return Fail(e.Message);
         }
+        catch (Training.TrainingDivergedException e)
+        {
+            return Fail($"{e.Message} Nothing was saved.");
+        }
     }
 }

@@ -77,4 +77,16 @@ public class OutputSafetyCliTests
     {
         AssertRefusedInOneLine(RunIn(TestData.TempDirectory(), "train", "--epochs", "abc", "-o", "m.safetensors"), "--epochs");
     }
+
+    [Fact]
+    public void A_diverged_training_run_says_so_in_one_line_and_saves_nothing()
+    {
+        Assert.True(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
+            "Fashion-MNIST is missing: apt-get install dataset-fashion-mnist (.ci/run does).");
+        string dir = TestData.TempDirectory();
+        // Squared error with ReLU, a rate near the ceiling and heavy momentum overflows within a few steps.
+        AssertRefusedInOneLine(RunIn(dir, "train", "--loss", "mse", "--activation", "relu", "--lr", "9.9", "--momentum", "0.99", "--epochs", "1", "-o", "d.safetensors"),
+            "lower the learning rate. Nothing was saved.");
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
 }

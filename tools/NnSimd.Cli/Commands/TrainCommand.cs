@@ -110,12 +110,6 @@ internal static class TrainCommand
             double testAccuracy = Accuracy(network, test);
             history.Add((result, trainAccuracy, testAccuracy));
             progress.Done();
-            if (!float.IsFinite(result.Loss))
-            {
-                return Cli.Fail(string.Create(CultureInfo.InvariantCulture,
-                    $"training diverged in epoch {result.Epoch} (loss {result.Loss}); nothing was saved. Try a smaller --lr than {result.LearningRate:G3}."));
-            }
-
             if (!json)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
