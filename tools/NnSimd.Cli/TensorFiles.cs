@@ -1,6 +1,3 @@
-using System.IO.Compression;
-using NnSimd.Cli.Formats;
-using NnSimd.Cli.Pickle;
 using NnSimd.IO;
 
 namespace NnSimd.Cli;
@@ -19,33 +16,13 @@ internal static class TensorFiles
         return kind switch
         {
             FileKind.Pickle => PickleReader.ReadArrays(path).Values.ToList(),
+            FileKind.PyTorch => PyTorchFile.Read(path),
             FileKind.SafeTensors => SafeTensors.Read(path).Tensors,
             FileKind.Npy => [Npy.Read(path)],
-            FileKind.Npz => ReadNpz(path),
+            FileKind.Npz => Npz.Read(path),
             FileKind.Idx or FileKind.Gzip => [Idx.Read(path)],
             _ => throw new NotSupportedException(
-                $"{path} is {FileFormat.Describe(kind)}; nnsimd reads .pkl, .npy, .npz, .safetensors and IDX files (by their contents, whatever their names)."),
+                $"{path} is {FileFormat.Describe(kind)}; nnsimd reads .pkl, .pt, .npy, .npz, .safetensors and IDX files (by their contents, whatever their names)."),
         };
-    }
-
-    private static List<TensorData> ReadNpz(string path)
-    {
-        using ZipArchive zip = ZipFile.OpenRead(path);
-        var tensors = new List<TensorData>();
-        foreach (ZipArchiveEntry entry in zip.Entries)
-        {
-            if (!entry.FullName.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new NnSimdFormatException(path, null, $"member '{entry.FullName}' is not an .npy array.");
-            }
-
-            using Stream stream = entry.Open();
-            using var buffered = new MemoryStream();
-            stream.CopyTo(buffered, 81920);
-            buffered.Position = 0;
-            tensors.Add(Npy.Read(buffered, $"{path}:{entry.FullName}", entry.FullName[..^4]));
-        }
-
-        return tensors;
     }
 }

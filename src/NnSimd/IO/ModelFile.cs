@@ -23,21 +23,48 @@ public static class ModelFile
     /// <summary>The format name written under <see cref="FormatKey"/>.</summary>
     public const string FormatName = "nnsimd-mlp";
 
-    /// <summary>Loads a network from a safetensors file written by <see cref="Save"/> (or any with the same names and metadata).</summary>
-    public static Network Load(string path, IReadOnlyList<Activation>? activations = null)
-    {
-        SafeTensors.Contents contents = SafeTensors.Read(path);
-        if (activations is null)
-        {
-            if (!contents.Metadata.TryGetValue(ActivationsKey, out string? text))
-            {
-                throw new NnSimdFormatException(path, null, $"no '{ActivationsKey}' in the metadata: say them, e.g. --activations sigmoid,sigmoid,softmax.");
-            }
+    /// <summary>
+    /// Loads a network from any model file NnSimd reads, told apart by its first bytes: an NnSimd safetensors
+    /// model, safetensors with PyTorch names, a PyTorch <c>torch.save(state_dict)</c> file, or a pickle or
+    /// .npz of <c>W1..Wn</c>, <c>b1..bn</c>. <paramref name="activations"/> (one per layer) are required for
+    /// the files that name none. ONNX models load through the NnSimd.Onnx package.
+    /// </summary>
+    public static Network Load(string path, IReadOnlyList<Activation>? activations = null) => Open(path).ToNetwork(activations);
 
-            activations = ParseActivations(text);
+    /// <summary>Reads a model file without building the network: its kind, tensors, layer chain and activations.</summary>
+    public static ModelSource Open(string path)
+    {
+        FileKind kind = FileFormat.Detect(path);
+        IReadOnlyList<Activation>? activations = null;
+        IReadOnlyList<TensorData> tensors;
+        bool inFileOrder = true;
+        switch (kind)
+        {
+            case FileKind.SafeTensors:
+                SafeTensors.Contents contents = SafeTensors.Read(path);
+                tensors = contents.Tensors;
+                inFileOrder = false;
+                if (contents.Metadata.TryGetValue(ActivationsKey, out string? text))
+                {
+                    activations = ParseActivations(text);
+                }
+
+                break;
+            case FileKind.PyTorch:
+                tensors = PyTorchFile.Read(path);
+                break;
+            case FileKind.Pickle:
+                tensors = [.. PickleReader.ReadArrays(path).Values];
+                break;
+            case FileKind.Npz:
+                tensors = Npz.Read(path);
+                break;
+            default:
+                throw new NnSimdFormatException(path, null,
+                    $"it is {FileFormat.Describe(kind)}, not a model: NnSimd loads safetensors, PyTorch .pt state_dicts, and pickles or .npz files of W1..Wn, b1..bn (ONNX through NnSimd.Onnx).");
         }
 
-        return FromTensors(contents.Tensors.ToDictionary(t => t.Name), activations, path);
+        return new ModelSource(path, kind, tensors, LayerChain.Find(tensors, path, inFileOrder), activations);
     }
 
     /// <summary>Saves <paramref name="network"/> as safetensors, atomically.</summary>

@@ -260,10 +260,12 @@ public static class SafeTensors
         {
             "F32" => TensorDType.F32,
             "F64" => TensorDType.F64,
+            "F16" => TensorDType.F16,
+            "BF16" => TensorDType.BF16,
             "U8" => TensorDType.U8,
             "I32" => TensorDType.I32,
             "I64" => TensorDType.I64,
-            _ => throw Error(path, $"tensor '{name}' has dtype '{dtype}'; supported are F32, F64, U8, I32, I64."),
+            _ => throw Error(path, $"tensor '{name}' has dtype '{dtype}'; supported are F32, F64, F16, BF16, U8, I32, I64."),
         };
         return new Entry(name, type, shape.ToArray(), offsets[0], offsets[1]);
     }
@@ -362,6 +364,14 @@ public static class SafeTensors
                 }
 
                 return TensorData.FromFloats(e.Name, e.Shape, d, TensorDType.F64);
+            case TensorDType.F16 or TensorDType.BF16:
+                var h = new float[count];
+                for (int i = 0; i < count; i++)
+                {
+                    h[i] = FloatDecoding.Half(e.DType, BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(2 * i)));
+                }
+
+                return TensorData.FromFloats(e.Name, e.Shape, h, e.DType);
             case TensorDType.I32:
                 var i32 = new long[count];
                 for (int i = 0; i < count; i++)
@@ -384,6 +394,7 @@ public static class SafeTensors
     internal static int ItemSize(TensorDType dtype) => dtype switch
     {
         TensorDType.U8 => 1,
+        TensorDType.F16 or TensorDType.BF16 => 2,
         TensorDType.F32 or TensorDType.I32 => 4,
         _ => 8,
     };

@@ -7,6 +7,10 @@ public enum TensorDType
     F32,
     /// <summary>64-bit float (converted to float32 when read into a <see cref="TensorData"/>).</summary>
     F64,
+    /// <summary>IEEE 16-bit float (converted to float32 exactly).</summary>
+    F16,
+    /// <summary>bfloat16, the top half of a float32 (converted to float32 exactly).</summary>
+    BF16,
     /// <summary>Unsigned byte.</summary>
     U8,
     /// <summary>32-bit signed integer.</summary>
@@ -16,7 +20,7 @@ public enum TensorDType
 }
 
 /// <summary>
-/// A named, row-major tensor: its shape and its elements, either as floats (F32; F64 converted) or as bytes (U8),
+/// A named, row-major tensor: its shape and its elements, either as floats (F32; F64, F16, BF16 converted) or as bytes (U8),
 /// or as 64-bit integers (I32, I64). <see cref="SourceDType"/> keeps what the file held.
 /// </summary>
 public sealed class TensorData

@@ -254,10 +254,10 @@ public class CommandLineChecksTests
         Assert.Equal(fromPickle.Layers[0].GetWeights(), fromNpz.Layers[0].GetWeights());
 
         string labels = Path.Combine(TestData.Directory, "mnist", "t10k-labels-idx1-ubyte.gz");
-        var e = Assert.Throws<NotSupportedException>(() => ModelLoader.Load(labels));
+        var e = Assert.Throws<NnSimdFormatException>(() => ModelLoader.Load(labels));
         Assert.Contains("is a gzip file, not a model", e.Message);
         string npy = Path.Combine(_dir, "W1.npy");
-        e = Assert.Throws<NotSupportedException>(() => ModelLoader.Load(npy));
+        e = Assert.Throws<NnSimdFormatException>(() => ModelLoader.Load(npy));
         Assert.Contains("is a NumPy .npy array (one tensor), not a model", e.Message);
     }
 }

@@ -13,9 +13,9 @@ internal static class ConvertCommand
 {
     public static Command Create()
     {
-        var input = CommonOptions.InputArgument("input", "A .pkl, .npz or .safetensors file holding W1..Wn and b1..bn.");
+        var input = CommonOptions.InputArgument("input", "A model: a PyTorch .pt state_dict, .safetensors (NnSimd's or PyTorch's names), the book's .pkl, or an .npz of W1..Wn, b1..bn.");
         var output = CommonOptions.OutputFile("--output", ".safetensors", "a safetensors model", "The .safetensors file to write.", alias: "-o");
-        var activations = new Option<string?>("--activations") { Description = "One per layer, e.g. sigmoid,sigmoid,softmax (default: sigmoid hidden layers, softmax output)." };
+        var activations = new Option<string?>("--activations") { Description = "One per layer, e.g. relu,relu,softmax: required for a PyTorch file (a state_dict holds none); the book's pickle defaults to sigmoid,sigmoid,softmax." };
         var command = new Command("convert", "Convert weights to a self-describing safetensors model.") { input, activations };
         FileChecks.Add(command, [input], output);
         command.SetAction(r => Cli.Guarded(() => Run(r.GetValue(input)!, r.GetValue(output.Option)!, r.GetValue(activations))));
@@ -24,20 +24,10 @@ internal static class ConvertCommand
 
     private static int Run(string input, string output, string? activationText)
     {
-        IReadOnlyList<TensorData> tensors = TensorFiles.Read(input);
-        var byName = tensors.ToDictionary(t => t.Name);
-        int layers = byName.Keys.Count(k => k.Length > 1 && k[0] == 'W' && char.IsDigit(k[1]));
-        Activation[] activations = activationText is null ? ModelLoader.BookActivations(Math.Max(layers, 1)) : ModelFile.ParseActivations(activationText);
-
         // Build the network first: a file that is not a valid model is refused before anything is written.
-        Network network = ModelFile.FromTensors(byName, activations, input);
-        foreach (TensorData t in tensors.Where(t => t.SourceDType == TensorDType.F64))
-        {
-            Console.Error.WriteLine($"nnsimd: note: {t.Name} was float64 and is stored as float32.");
-        }
-
+        Network network = ModelLoader.Load(input, activationText);
         ModelFile.Save(network, output);
-        Console.WriteLine($"{output}: {network} ({layers} layers, {new FileInfo(output).Length:N0} bytes)");
+        Console.WriteLine($"{output}: {network} ({network.Layers.Count} layers, {new FileInfo(output).Length:N0} bytes)");
         return 0;
     }
 }

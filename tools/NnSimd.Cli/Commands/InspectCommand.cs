@@ -6,12 +6,12 @@ using NnSimd.IO;
 
 namespace NnSimd.Cli.Commands;
 
-/// <summary><c>nnsimd inspect FILE</c>: each tensor's name, dtype, shape, range and a checksum of its values.</summary>
+/// <summary><c>nnsimd inspect FILE</c>: each tensor's name, dtype, shape, range and a checksum of its values, and the layer chain a model file loads as.</summary>
 internal static class InspectCommand
 {
     public static Command Create()
     {
-        var file = CommonOptions.InputArgument("file", "A .pkl, .npy, .npz, .safetensors or IDX file.");
+        var file = CommonOptions.InputArgument("file", "A .pt, .pkl, .npy, .npz, .safetensors or IDX file.");
         var json = CommonOptions.Json();
         var command = new Command("inspect", "List the tensors in a file.") { file, json };
         Checks.FileChecks.Add(command, [file]);
@@ -23,25 +23,63 @@ internal static class InspectCommand
     {
         IReadOnlyList<TensorData> tensors = TensorFiles.Read(path);
         var rows = tensors.Select(t => (t.Name, DType: t.SourceDType.ToString(), Shape: t.ShapeText, Range: Range(t), Sum: Checksum(t))).ToList();
+        (ModelSource? model, string? notModel) = AsModel(path);
         if (json)
         {
-            Console.WriteLine(Json.Object(
-            [
+            var fields = new List<(string, object)>
+            {
                 ("file", path),
+                ("format", FileFormat.Detect(path).ToString()),
                 ("tensors", rows.Select(r => (IEnumerable<(string, object)>)
                     [("name", r.Name), ("dtype", r.DType), ("shape", r.Shape), ("min", r.Range.Min), ("max", r.Range.Max), ("sha256_16", r.Sum)]).ToList()),
-            ]));
+            };
+            if (model is not null)
+            {
+                fields.Add(("layers", model.Chain.Select(l => (IEnumerable<(string, object)>)
+                    [("weight", l.Weight), ("bias", l.Bias), ("inputs", l.Inputs), ("outputs", l.Outputs), ("transposed", l.Transposed)]).ToList()));
+                fields.Add(("activations", model.Activations is null ? "" : ModelFile.FormatActivations(model.Activations)));
+            }
+
+            Console.WriteLine(Json.Object(fields));
             return 0;
         }
 
-        Console.WriteLine($"{path}: {tensors.Count} tensor(s)");
+        Console.WriteLine($"{path}: {FileFormat.Describe(FileFormat.Detect(path))}, {tensors.Count} tensor(s)");
         foreach (var r in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {r.Name,-12} {r.DType,-4} {r.Shape,-14} min {r.Range.Min,12:G6}  max {r.Range.Max,12:G6}  sha256 {r.Sum}"));
         }
 
+        if (model is not null)
+        {
+            Console.WriteLine($"as a network ({(model.Activations is null ? "no activations in the file: name them with --activations" : "activations " + ModelFile.FormatActivations(model.Activations))}):");
+            Console.WriteLine("  " + LayerChain.Describe(model.Chain).Replace("\n", "\n  ", StringComparison.Ordinal));
+        }
+        else if (notModel is not null)
+        {
+            Console.WriteLine($"not a network: {notModel}");
+        }
+
         return 0;
+    }
+
+    /// <summary>The layer chain the file would load as, or why it would not (for the kinds that can hold a model).</summary>
+    private static (ModelSource? Model, string? Problem) AsModel(string path)
+    {
+        if (FileFormat.Detect(path) is not (FileKind.SafeTensors or FileKind.PyTorch or FileKind.Pickle or FileKind.Npz))
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (ModelFile.Open(path), null);
+        }
+        catch (NnSimdFormatException e)
+        {
+            return (null, e.Message);
+        }
     }
 
     private static (double Min, double Max) Range(TensorData t)

@@ -14,20 +14,21 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var weights = CommonOptions.InputFile("--weights", "A model: .safetensors, the book's .pkl, or an .npz of W1..Wn, b1..bn.");
+        var weights = CommonOptions.InputFile("--weights", "A model: .safetensors, a PyTorch .pt state_dict, the book's .pkl, or an .npz of W1..Wn, b1..bn.");
         var input = CommonOptions.InputFile("--input", "An .npy batch of shape [n, inputs]: float32, float64 or uint8.");
         var output = CommonOptions.OutputFile("--output", ".npy", "a NumPy array", "The .npy file to write: float32 [n, outputs].");
+        var activations = new Option<string?>("--activations") { Description = "One per layer, e.g. relu,tanh,softmax: required for a PyTorch file, which holds none; overrides a model's own." };
         var raw = new Option<bool>("--raw") { Description = "Write the raw scores (skip a final softmax)." };
         var threads = CommonOptions.Threads("Threads.");
-        var command = new Command("predict", "Run a model over a NumPy .npy batch.") { weights, input, raw, threads };
+        var command = new Command("predict", "Run a model over a NumPy .npy batch.") { weights, activations, input, raw, threads };
         FileChecks.Add(command, [weights, input], output);
-        command.SetAction(r => Cli.Guarded(() => Run(r.GetValue(weights)!, r.GetValue(input)!, r.GetValue(output.Option)!, r.GetValue(raw), r.GetValue(threads))));
+        command.SetAction(r => Cli.Guarded(() => Run(r.GetValue(weights)!, r.GetValue(activations), r.GetValue(input)!, r.GetValue(output.Option)!, r.GetValue(raw), r.GetValue(threads))));
         return command;
     }
 
-    private static int Run(string weights, string inputPath, string outputPath, bool raw, int threads)
+    private static int Run(string weights, string? activations, string inputPath, string outputPath, bool raw, int threads)
     {
-        Network network = ModelLoader.Load(weights);
+        Network network = ModelLoader.Load(weights, activations);
         TensorData x = Npy.Read(inputPath);
         if (x.Shape.Count != 2 || x.Shape[1] != network.Inputs)
         {

@@ -1,20 +1,32 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace NnSimd.Cli.Formats;
+namespace NnSimd.IO;
 
-/// <summary>The kinds of file the CLI tells apart.</summary>
-internal enum FileKind
+/// <summary>The kinds of file NnSimd tells apart by their first bytes.</summary>
+public enum FileKind
 {
+    /// <summary>None of the kinds below.</summary>
     Unknown,
+    /// <summary>safetensors (an NnSimd model, or tensors with PyTorch names).</summary>
     SafeTensors,
+    /// <summary>A Python pickle (protocol 2 or later).</summary>
     Pickle,
+    /// <summary>A NumPy .npy array.</summary>
     Npy,
+    /// <summary>A NumPy .npz archive of .npy members.</summary>
     Npz,
+    /// <summary>A torch.save zip file.</summary>
     PyTorch,
+    /// <summary>torch.save's legacy (pre-zip) format.</summary>
+    PyTorchLegacy,
+    /// <summary>Another zip archive.</summary>
     Zip,
+    /// <summary>An IDX file (MNIST images or labels).</summary>
     Idx,
+    /// <summary>A gzip file.</summary>
     Gzip,
+    /// <summary>A PNG image.</summary>
     Png,
 }
 
@@ -22,8 +34,11 @@ internal enum FileKind
 /// What a file is, from its first bytes rather than its name: a model renamed, or a data file passed where a
 /// model goes, is then named for what it is, instead of failing deep inside the wrong parser.
 /// </summary>
-internal static class FileFormat
+public static class FileFormat
 {
+    private static ReadOnlySpan<byte> LegacyTorchMagic => [0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+
+    /// <summary>What <paramref name="path"/> is, from its first bytes (and, for a zip, its member names).</summary>
     public static FileKind Detect(string path)
     {
         Span<byte> head = stackalloc byte[16];
@@ -54,10 +69,11 @@ internal static class FileFormat
             return FileKind.Gzip;
         }
 
-        // A pickle of protocol 2 or later opens with PROTO (0x80) and its version.
+        // A pickle of protocol 2 or later opens with PROTO (0x80) and its version. torch.save's legacy format is
+        // a run of pickles whose first is the magic number 0x1950a86a20f9469cfc6c (a LONG1 of 10 bytes).
         if (head.Length >= 2 && head[0] == 0x80 && head[1] is >= 2 and <= 5)
         {
-            return FileKind.Pickle;
+            return head.Length >= 14 && head[2] == 0x8a && head[3] == 10 && head[4..14].SequenceEqual(LegacyTorchMagic) ? FileKind.PyTorchLegacy : FileKind.Pickle;
         }
 
         // IDX: two zero bytes, a type code (0x08 = uint8 ... 0x0E = float64) and the number of dimensions.
@@ -83,6 +99,7 @@ internal static class FileFormat
         FileKind.Npy => "a NumPy .npy array (one tensor)",
         FileKind.Npz => "a NumPy .npz archive",
         FileKind.PyTorch => "a PyTorch torch.save file",
+        FileKind.PyTorchLegacy => "a PyTorch file in the legacy format (before torch 1.6, or _use_new_zipfile_serialization=False), which is not read: save it again with a current torch.save",
         FileKind.Zip => "a zip archive that is neither .npz nor PyTorch",
         FileKind.Idx => "an IDX data file (images or labels)",
         FileKind.Gzip => "a gzip file",

@@ -1,105 +1,14 @@
 using System.Buffers.Binary;
 using System.Text;
-using NnSimd.IO;
 
-namespace NnSimd.Cli.Pickle;
+namespace NnSimd.IO;
 
 /// <summary>
-/// Reads NumPy arrays saved with Python's <c>pickle.dump</c> (protocols 2 to 5) without Python and without
-/// executing anything: the pickle opcodes are interpreted by a small stack machine whose only callables are an
-/// allow-list of NumPy's array-rebuilding functions, modelled here. Any other global (<c>os.system</c>,
-/// <c>builtins.eval</c>, <c>numpy.load</c>, ...) is refused with its name and offset, before anything happens.
-/// Sizes are checked against the bytes actually present, so a lying length never allocates.
+/// The interpreter: a stack, a mark stack and a memo; opcodes as in CPython's pickletools. It resolves only the
+/// globals in <paramref name="allowed"/>, calls only the few it models, and hands persistent ids (how torch.save
+/// points at tensor storages) to <paramref name="persistentLoad"/>; without one, they are refused.
 /// </summary>
-public static class PickleReader
-{
-    /// <summary>Largest pickle accepted.</summary>
-    public const long MaxFileBytes = 1L << 30;
-
-    /// <summary>The globals a NumPy array pickle may name; nothing else is ever resolved.</summary>
-    public static readonly IReadOnlySet<string> AllowedGlobals = new HashSet<string>
-    {
-        "numpy.core.multiarray._reconstruct",
-        "numpy._core.multiarray._reconstruct",
-        "numpy.ndarray",
-        "numpy.dtype",
-        "numpy.core.numeric._frombuffer",
-        "numpy._core.numeric._frombuffer",
-        "_codecs.encode",
-    };
-
-    /// <summary>
-    /// The arrays of a pickle whose top object is a dict of arrays (keyed by their names) or a list or tuple of
-    /// arrays (keyed "0", "1", ...).
-    /// </summary>
-    public static IReadOnlyDictionary<string, TensorData> ReadArrays(string path)
-    {
-        long length = new FileInfo(path).Length;
-        if (length > MaxFileBytes)
-        {
-            throw new NnSimdFormatException(path, null, $"{length} bytes is larger than the {MaxFileBytes}-byte limit for a pickle.");
-        }
-
-        return ReadArrays(File.ReadAllBytes(path), path);
-    }
-
-    /// <summary>As <see cref="ReadArrays(string)"/>, from bytes; <paramref name="source"/> names them in errors.</summary>
-    public static IReadOnlyDictionary<string, TensorData> ReadArrays(byte[] pickle, string source)
-    {
-        object? top = new PickleMachine(pickle, source).Run();
-        var result = new Dictionary<string, TensorData>();
-        switch (top)
-        {
-            case Dictionary<object, object?> dict:
-                foreach ((object key, object? value) in dict)
-                {
-                    string name = key as string ?? throw new NnSimdFormatException(source, null, $"a dict key is {Describe(key)}, not a string.");
-                    result[name] = ToTensor(value, name, source);
-                }
-
-                break;
-            case List<object?> list:
-                for (int i = 0; i < list.Count; i++)
-                {
-                    result[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = ToTensor(list[i], $"[{i}]", source);
-                }
-
-                break;
-            case object?[] tuple:
-                for (int i = 0; i < tuple.Length; i++)
-                {
-                    result[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = ToTensor(tuple[i], $"[{i}]", source);
-                }
-
-                break;
-            case NdArray single:
-                result["0"] = single.ToTensor("0", source);
-                break;
-            default:
-                throw new NnSimdFormatException(source, null, $"the pickle holds {Describe(top)}, not a dict, list or tuple of NumPy arrays.");
-        }
-
-        return result;
-    }
-
-    private static TensorData ToTensor(object? value, string name, string source) =>
-        value is NdArray array ? array.ToTensor(name, source) : throw new NnSimdFormatException(source, null, $"'{name}' is {Describe(value)}, not a NumPy array.");
-
-    internal static string Describe(object? value) => value switch
-    {
-        null => "None",
-        string => "a string",
-        byte[] => "bytes",
-        NdArray => "an array",
-        Dictionary<object, object?> => "a dict",
-        List<object?> => "a list",
-        object?[] => "a tuple",
-        _ => value.GetType().Name,
-    };
-}
-
-/// <summary>The interpreter: a stack, a mark stack and a memo; opcodes as in CPython's pickletools.</summary>
-internal sealed class PickleMachine(byte[] data, string source)
+internal sealed class PickleMachine(byte[] data, string source, IReadOnlySet<string> allowed, Func<object?, long, object?>? persistentLoad = null)
 {
     private const int MaxStack = 1_000_000;
     private const int MaxMarks = 64;
@@ -214,6 +123,13 @@ internal sealed class PickleMachine(byte[] data, string source)
                 }
 
                 case (byte)'R': { object? args = Pop(), callable = Pop(); Push(Reduce(callable, args)); break; }
+                case (byte)'Q': // BINPERSID
+                {
+                    object? pid = Pop();
+                    Push(persistentLoad is null ? throw Fail(_op, "a persistent id, which only a torch.save file may hold.") : persistentLoad(pid, _op));
+                    break;
+                }
+
                 case (byte)'b': { object? state = Pop(); Build(Peek(), state); break; }
                 case 0x81: case 0x92: throw Fail(_op, "NEWOBJ is not used by NumPy array pickles and is not interpreted.");
                 case (byte)'0': Pop(); break; // POP
@@ -226,9 +142,12 @@ internal sealed class PickleMachine(byte[] data, string source)
     private GlobalRef Global(string module, string name)
     {
         string full = $"{module}.{name}";
-        if (!PickleReader.AllowedGlobals.Contains(full))
+        if (!allowed.Contains(full))
         {
-            throw Fail(_op, $"refusing global '{full}': only NumPy array reconstruction is allowed; nothing was executed.");
+            string hint = module.StartsWith("torch.nn", StringComparison.Ordinal) || module == "__main__"
+                ? " A whole pickled model (torch.save(model)) is code, not weights: save model.state_dict() instead."
+                : "";
+            throw Fail(_op, $"refusing global '{full}': only tensor and array reconstruction is allowed; nothing was executed.{hint}");
         }
 
         return new GlobalRef(full);
@@ -271,6 +190,21 @@ internal sealed class PickleMachine(byte[] data, string source)
                 }
 
                 return Encoding.Latin1.GetBytes(text);
+            case "collections.OrderedDict":
+                if (a.Length != 0)
+                {
+                    throw Fail(_op, "OrderedDict is only built empty, then filled.");
+                }
+
+                return new Dictionary<object, object?>();
+            case "torch._utils._rebuild_tensor_v2" or "torch._utils._rebuild_tensor":
+                // (storage, storage_offset, size, stride, ...): requires_grad, hooks and metadata do not change the values.
+                if (a.Length < 4 || a[0] is not TorchStorage storage || a[1] is not long offset || a[2] is not object?[] size || a[3] is not object?[] stride)
+                {
+                    throw Fail(_op, $"{g.Name} needs (storage, offset, size, stride).");
+                }
+
+                return TorchTensor.Create(storage, offset, Shape(size), Strides(stride), _op, source);
             default:
                 throw Fail(_op, $"'{g.Name}' cannot be called.");
         }
@@ -291,6 +225,9 @@ internal sealed class PickleMachine(byte[] data, string source)
             case DType dtype when state is object?[] { Length: >= 2 } s && s[1] is string order:
                 dtype.SetByteOrder(order, _op);
                 break;
+            case Dictionary<object, object?> when state is Dictionary<object, object?>:
+                // An OrderedDict's attributes (a state_dict's _metadata: module versions), not its items.
+                break;
             default:
                 throw Fail(_op, $"BUILD of {PickleReader.Describe(target)} with {PickleReader.Describe(state)} is not a NumPy array or dtype state.");
         }
@@ -305,6 +242,17 @@ internal sealed class PickleMachine(byte[] data, string source)
         }
 
         return shape;
+    }
+
+    private long[] Strides(object?[] dims)
+    {
+        var strides = new long[dims.Length];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            strides[i] = dims[i] is long d and >= 0 ? d : throw Fail(_op, $"stride {i} is {dims[i]}, not a step of zero or more.");
+        }
+
+        return strides;
     }
 
     private static void SetItem(Dictionary<object, object?> dict, object? key, object? value) =>
@@ -437,5 +385,6 @@ internal sealed class PickleMachine(byte[] data, string source)
 
     private NnSimdFormatException Fail(long offset, string problem) => new(source, offset, problem);
 
-    private sealed record GlobalRef(string Name);
+    /// <summary>A resolved (allowed) global; public to the readers that receive one inside a persistent id.</summary>
+    internal sealed record GlobalRef(string Name);
 }

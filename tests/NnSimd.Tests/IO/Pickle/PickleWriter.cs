@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace NnSimd.Tests.Pickle;
+namespace NnSimd.Tests.IO.Pickle;
 
 /// <summary>
 /// Writes pickle opcodes byte by byte, as CPython's pickler does for NumPy arrays, so the fixtures need no

@@ -1,8 +1,8 @@
-using NnSimd.Cli.Pickle;
+
 using NnSimd.IO;
 using Xunit;
 
-namespace NnSimd.Tests.Pickle;
+namespace NnSimd.Tests.IO.Pickle;
 
 public class PickleReaderTests
 {

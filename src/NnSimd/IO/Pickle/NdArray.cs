@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
-using NnSimd.IO;
-
-namespace NnSimd.Cli.Pickle;
+namespace NnSimd.IO;
 
 /// <summary>A NumPy dtype as the pickle describes it: kind and size (<c>f4</c>, <c>f8</c>, <c>u1</c>, <c>i4</c>, <c>i8</c>) and byte order.</summary>
 internal sealed class DType
