@@ -51,6 +51,11 @@ internal sealed class SafeZip : IDisposable
     /// <summary>All of <paramref name="entry"/>'s bytes, counted against the file's budget as they arrive.</summary>
     public byte[] Read(ZipArchiveEntry entry)
     {
+        if (entry.Length > _budget - _inflated)
+        {
+            throw new NnSimdFormatException(Source, null, $"member '{entry.FullName}' says it inflates to {entry.Length} bytes, past the {_budget}-byte budget for a file of this size: refusing a likely zip bomb.");
+        }
+
         using Stream stream = OpenEntry(entry);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
@@ -61,7 +66,7 @@ internal sealed class SafeZip : IDisposable
             if (_inflated > _budget)
             {
                 throw new NnSimdFormatException(Source, null,
-                    $"member '{entry.FullName}' inflates past {_budget} bytes in all ({new FileInfo(Source).Length} on disk): refusing a likely zip bomb.");
+                    $"member '{entry.FullName}' inflates past the {_budget}-byte budget for a file of this size: refusing a likely zip bomb.");
             }
 
             buffer.Write(chunk, 0, n);
