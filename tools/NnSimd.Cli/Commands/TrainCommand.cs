@@ -117,7 +117,7 @@ internal static class TrainCommand
         ModelFile.Save(trained, output);
         if (plotPath is not null)
         {
-            Curves(history.Select(h => ((double)h.Result.Loss, h.TrainAccuracy, h.TestAccuracy)).ToList(), $"{dataset} {trained}", plotPath);
+            TrainingCurves.Save(history.Select(h => ((double)h.Result.Loss, h.TrainAccuracy, h.TestAccuracy)).ToList(), $"{dataset} {trained}", options.Loss, plotPath);
         }
 
         if (json)
@@ -172,21 +172,5 @@ internal static class TrainCommand
         }
 
         return (double)correct / set.Count;
-    }
-
-    private static void Curves(List<(double Loss, double Train, double Test)> history, string title, string path)
-    {
-        double[] epochs = Enumerable.Range(1, history.Count).Select(e => (double)e).ToArray();
-        var plot = new ScottPlot.Plot();
-        var loss = plot.Add.Scatter(epochs, history.Select(h => h.Loss).ToArray());
-        loss.LegendText = "loss";
-        var train = plot.Add.Scatter(epochs, history.Select(h => h.Train).ToArray());
-        train.LegendText = "train accuracy";
-        var test = plot.Add.Scatter(epochs, history.Select(h => h.Test).ToArray());
-        test.LegendText = "test accuracy";
-        plot.Title(title);
-        plot.XLabel("epoch");
-        plot.ShowLegend(ScottPlot.Alignment.MiddleRight);
-        Png.Save(plot, path, 720, 480);
     }
 }
