@@ -52,9 +52,17 @@ internal static class PlotCommand
         s.LegendText = "sigmoid (Xavier)";
         var r = plot.Add.Scatter(positions, relu.Select(Math.Log10).ToArray());
         r.LegendText = "ReLU (He)";
+        foreach (var line in new[] { s, r })
+        {
+            line.LineWidth = 2;
+            line.MarkerSize = 8;
+        }
+
         plot.Title("Mean |dL/dW| per layer at initialisation (784-100x6-10, one batch)");
         plot.XLabel("layer (1 = nearest the input)");
-        plot.YLabel("log10 mean |gradient|");
+        plot.YLabel("mean |gradient| (log scale)");
+        plot.Axes.Bottom.TickGenerator = Plots.Ticks.Integers(1, sigmoid.Length);
+        plot.Axes.Left.TickGenerator = Plots.Ticks.Decades(sigmoid.Concat(relu).Select(Math.Log10));
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         Png.Save(plot, output, 720, 480);
 
@@ -79,13 +87,18 @@ internal static class PlotCommand
         float[] x = Enumerable.Range(-500, 1001).Select(i => i / 100f).ToArray();
         double[] xs = x.Select(v => (double)v).ToArray();
         var plot = new ScottPlot.Plot();
-        foreach ((string name, Activation act) in new[] { ("step", Activation.Step), ("sigmoid", Activation.Sigmoid), ("ReLU", Activation.Relu), ("tanh", Activation.Tanh) })
+        foreach ((string name, Activation act) in new[] { ("sigmoid", Activation.Sigmoid), ("ReLU", Activation.Relu), ("tanh", Activation.Tanh), ("step", Activation.Step) })
         {
             var y = new float[x.Length];
             Kernels.Activations.Apply(act, x, y);
             var line = plot.Add.ScatterLine(xs, y.Select(v => (double)v).ToArray());
             line.LegendText = name;
             line.LineWidth = 2;
+            if (act == Activation.Step)
+            {
+                // Drawn last and dashed: below 0 it lies on ReLU's line, which would hide it.
+                line.LinePattern = ScottPlot.LinePattern.Dashed;
+            }
         }
 
         plot.Title("Activation functions");

@@ -120,7 +120,7 @@ internal static class TrainCommand
         Network trained = trainer.ToNetwork();
         // The figure is drawn before anything is written, so a plot that fails to render leaves no model behind
         // that the output would not mention; only the write of the second file can then fail, and it is reported.
-        byte[]? png = plotPath is null ? null : Curves(history.Select(h => ((double)h.Result.Loss, h.TrainAccuracy, h.TestAccuracy)).ToList(), $"{dataset} {trained}");
+        byte[]? png = plotPath is null ? null : TrainingCurves.Render(history.Select(h => ((double)h.Result.Loss, h.TrainAccuracy, h.TestAccuracy)).ToList(), $"{dataset} {trained}", options.Loss);
         ModelFile.Save(trained, output);
         if (png is not null)
         {
@@ -186,21 +186,5 @@ internal static class TrainCommand
         }
 
         return (double)correct / set.Count;
-    }
-
-    private static byte[] Curves(List<(double Loss, double Train, double Test)> history, string title)
-    {
-        double[] epochs = Enumerable.Range(1, history.Count).Select(e => (double)e).ToArray();
-        var plot = new ScottPlot.Plot();
-        var loss = plot.Add.Scatter(epochs, history.Select(h => h.Loss).ToArray());
-        loss.LegendText = "loss";
-        var train = plot.Add.Scatter(epochs, history.Select(h => h.Train).ToArray());
-        train.LegendText = "train accuracy";
-        var test = plot.Add.Scatter(epochs, history.Select(h => h.Test).ToArray());
-        test.LegendText = "test accuracy";
-        plot.Title(title);
-        plot.XLabel("epoch");
-        plot.ShowLegend(ScottPlot.Alignment.MiddleRight);
-        return Png.Render(plot, 720, 480);
     }
 }
