@@ -18,25 +18,26 @@ internal static class MnistCommand
     {
         var data = CommonOptions.Data();
         var offline = CommonOptions.Offline();
-        var weights = CommonOptions.InputFile("--weights", "A model: .safetensors, .pkl or .npz (default: the book's sample_weight.pkl in the data directory).", required: false);
+        var weights = CommonOptions.InputFile("--weights", "A model: .safetensors, .pt, .pkl or .npz (default: the book's sample_weight.pkl in the data directory).", required: false);
+        var activations = new Option<string?>("--activations") { Description = "One per layer, e.g. sigmoid,sigmoid,softmax: required for a PyTorch file, which holds none." };
         var batch = CommonOptions.Int("--batch", 100, 1, 10_000, "Images per call in the batched pass.");
         var threads = CommonOptions.Threads("Threads for the batched pass.");
         var json = CommonOptions.Json();
         var command = new Command("mnist", "Classify the MNIST test set one image at a time and in batches; print accuracy and speed.")
         {
-            data, offline, weights, batch, threads, json,
+            data, offline, weights, activations, batch, threads, json,
         };
         FileChecks.Add(command, [weights]);
         command.SetAction(r => Cli.Guarded(() => Run(
-            DataDirectory.Resolve(r.GetValue(data), r.GetValue(offline)), r.GetValue(weights), r.GetValue(batch), r.GetValue(threads), r.GetValue(json))));
+            DataDirectory.Resolve(r.GetValue(data), r.GetValue(offline)), r.GetValue(weights), r.GetValue(activations), r.GetValue(batch), r.GetValue(threads), r.GetValue(json))));
         return command;
     }
 
-    private static int Run(DataDirectory data, string? weightsPath, int batch, int threads, bool json)
+    private static int Run(DataDirectory data, string? weightsPath, string? activations, int batch, int threads, bool json)
     {
         Action<string> log = json ? _ => { } : m => Console.Error.WriteLine(m);
         string weights = weightsPath ?? data.Get(KnownFiles.SampleWeights, log);
-        Network network = ModelLoader.Load(weights);
+        Network network = ModelLoader.Load(weights, activations);
         MnistSet test = Mnist.Load(data.Get(KnownFiles.TestImages, log), data.Get(KnownFiles.TestLabels, log));
         if (network.Inputs != test.PixelsPerImage)
         {
