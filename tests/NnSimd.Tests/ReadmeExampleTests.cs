@@ -30,10 +30,10 @@ public partial class ReadmeExampleTests
     }
 
     [Fact]
-    public void The_readme_has_its_four_library_examples_and_its_test_command()
+    public void The_readme_has_its_library_examples_and_its_test_command()
     {
         IReadOnlyList<ReadmeSnippets.Block> blocks = ReadmeSnippets.Read();
-        Assert.Equal(4, blocks.Count);
+        Assert.Equal(5, blocks.Count);
         Assert.Contains(blocks, b => b.Code.Contains("// the book, in float64: 0.31682708, 0.69627909", StringComparison.Ordinal)
             && b.Code.Contains("// first row: [0.316827, 0.696279]", StringComparison.Ordinal));
         Assert.Single(blocks, b => b.Code.Contains(EpochLine, StringComparison.Ordinal));
@@ -52,6 +52,10 @@ public partial class ReadmeExampleTests
         // What the blocks expect to find: the book's model converted as `nnsimd convert` does, the data folder.
         string dir = TestData.TempDirectory();
         ModelFile.Save(ModelLoader.Load(TestData.SampleWeights), Path.Combine(dir, "book.safetensors"));
+        foreach (string made in ReadmeModelFiles)
+        {
+            File.Copy(Path.Combine(FixtureFolder, made), Path.Combine(dir, made));
+        }
 
         string program = SnippetCompiler.Compile(code, block.Line, dir);
         (int exitCode, string output, string error) = Run(program, dir);
@@ -73,6 +77,20 @@ public partial class ReadmeExampleTests
             Assert.InRange(double.Parse(accuracy.Groups[1].Value, CultureInfo.InvariantCulture), 0.8, 1.0);
             Assert.True(File.Exists(Path.Combine(dir, "fashion.safetensors")));
         }
+    }
+
+    private static readonly string[] ReadmeModelFiles = ["mlp.pt", "mlp.onnx"];
+
+    private static string FixtureFolder => Path.Combine(TestData.RepositoryRoot, "tests", "fixtures", "models");
+
+    [Fact]
+    public void The_readmes_pytorch_script_is_the_one_that_made_the_fixtures()
+    {
+        string readme = File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "README.md"));
+        Match block = PythonBlock().Match(readme);
+        Assert.True(block.Success, "README.md has no ```python block");
+        Assert.Equal(File.ReadAllText(Path.Combine(FixtureFolder, "readme_model.py")).ReplaceLineEndings("\n"), block.Groups[1].Value.ReplaceLineEndings("\n"));
+        Assert.All(ReadmeModelFiles, f => Assert.True(File.Exists(Path.Combine(FixtureFolder, f)), f));
     }
 
     [Fact]
@@ -106,6 +124,9 @@ public partial class ReadmeExampleTests
 
     [GeneratedRegex(@"Console\.WriteLine\(.*\);\s*//(.*)$", RegexOptions.Multiline)]
     private static partial Regex StatedOutput();
+
+    [GeneratedRegex(@"```python\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex PythonBlock();
 
     [GeneratedRegex(@"test accuracy ([0-9.]+)")]
     private static partial Regex TestAccuracy();
