@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using NnSimd.Cli.Commands;
 
@@ -7,8 +8,14 @@ namespace NnSimd.Cli;
 /// <summary>The nnsimd command tree, and how a command line becomes an exit code.</summary>
 internal static class CliApp
 {
-    public static RootCommand CreateRoot() => new("NnSimd: SIMD inference and training of small neural networks.")
+    /// <summary>
+    /// The command tree. A RootCommand names itself after the executable (NnSimd.Cli.dll, the apphost or the AOT
+    /// binary), so help would say "NnSimd.Cli"; the command users type is "nnsimd" however it was started.
+    /// </summary>
+    public static Command CreateRoot() => new("nnsimd", "NnSimd: SIMD inference and training of small neural networks.")
     {
+        new HelpOption(),
+        new VersionOption(),
         MnistCommand.Create(),
         ConvertCommand.Create(),
         InspectCommand.Create(),
