@@ -1,3 +1,4 @@
+using NnSimd.Internal;
 using NnSimd.Model;
 
 namespace NnSimd.IO;
@@ -55,7 +56,7 @@ public sealed class ModelSource
             float[] w = byName[l.Weight].Floats!;
             if (l.Transposed)
             {
-                w = Transpose(w, l.Outputs, l.Inputs);
+                w = Transposition.Transpose(w, l.Outputs, l.Inputs);
             }
 
             layers[i] = new DenseLayer(w, byName[l.Bias].Floats!, l.Inputs, l.Outputs, activations[i]);
@@ -72,19 +73,4 @@ public sealed class ModelSource
     }
 
     private static string Example(int layers) => string.Join(',', [.. Enumerable.Repeat("relu", Math.Max(0, layers - 1)), "softmax"]);
-
-    /// <summary>[rows x cols] to [cols x rows].</summary>
-    private static float[] Transpose(float[] a, int rows, int cols)
-    {
-        var t = new float[a.Length];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < cols; c++)
-            {
-                t[c * rows + r] = a[r * cols + c];
-            }
-        }
-
-        return t;
-    }
 }

@@ -118,28 +118,13 @@ public sealed class Trainer : IPartitioned
     public int Epoch => _epoch;
 
     /// <summary>A copy of the current weights of layer <paramref name="layer"/>, <c>[inputs x outputs]</c> row-major.</summary>
-    public float[] GetWeights(int layer) => Transpose(_weights[layer], _widths[layer + 1], _widths[layer]);
+    public float[] GetWeights(int layer) => Transposition.Transpose(_weights[layer], _widths[layer + 1], _widths[layer]);
 
     /// <summary>The current bias of layer <paramref name="layer"/> (a view: do not modify).</summary>
     public ReadOnlySpan<float> Biases(int layer) => _biases[layer];
 
     /// <summary>The weight gradient of layer <paramref name="layer"/> from the last step, <c>[inputs x outputs]</c> (for gradient checks).</summary>
-    internal float[] WeightGradient(int layer) => Transpose(_gradW[layer], _widths[layer + 1], _widths[layer]);
-
-    /// <summary>b: [cols x rows] = a^T for a: [rows x cols].</summary>
-    private static float[] Transpose(float[] a, int rows, int cols)
-    {
-        var b = new float[a.Length];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < cols; c++)
-            {
-                b[c * rows + r] = a[r * cols + c];
-            }
-        }
-
-        return b;
-    }
+    internal float[] WeightGradient(int layer) => Transposition.Transpose(_gradW[layer], _widths[layer + 1], _widths[layer]);
 
     /// <summary>The bias gradient of layer <paramref name="layer"/> from the last step.</summary>
     internal ReadOnlySpan<float> BiasGradient(int layer) => _gradB[layer];

@@ -6,11 +6,23 @@ namespace NnSimd.Tests.Cli;
 /// <summary>The nnsimd command end to end, as a user runs it: a separate process, its exit code and its output.</summary>
 public class CliTests
 {
-    internal static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args) => RunIn(null, null, args);
+
+    /// <summary>The CLI in <paramref name="directory"/> (null: this process's), with one environment variable set if given.</summary>
+    internal static (int Code, string Out, string Err) RunIn(string? directory, (string Name, string Value)? variable, params string[] args)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "NnSimd.Cli.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(dll);
+        if (directory is not null)
+        {
+            info.WorkingDirectory = directory;
+        }
+
+        if (variable is { } v)
+        {
+            info.Environment[v.Name] = v.Value;
+        }
+
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NnSimd.Cli.dll"));
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);

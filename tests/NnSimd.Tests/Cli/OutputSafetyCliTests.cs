@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NnSimd.IO;
 using Xunit;
 
@@ -10,28 +9,10 @@ namespace NnSimd.Tests.Cli;
 /// </summary>
 public class OutputSafetyCliTests
 {
-    private static (int Code, string Out, string Err) RunIn(string directory, params string[] args) => RunIn(directory, null, args);
+    private static (int Code, string Out, string Err) RunIn(string directory, params string[] args) => CliTests.RunIn(directory, null, args);
 
-    private static (int Code, string Out, string Err) RunIn(string directory, (string Name, string Value)? variable, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
-        if (variable is { } v)
-        {
-            info.Environment[v.Name] = v.Value;
-        }
-
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NnSimd.Cli.dll"));
-        foreach (string a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(info)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(120_000), "nnsimd did not finish");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Out, string Err) RunIn(string directory, (string Name, string Value)? variable, params string[] args) =>
+        CliTests.RunIn(directory, variable, args);
 
     private static Dictionary<string, byte[]> Snapshot(string directory) =>
         Directory.GetFiles(directory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
