@@ -64,6 +64,15 @@ public class MissingDataMessageTests
     }
 
     [Theory]
+    [InlineData("not a url")]
+    [InlineData("ftp://127.0.0.1/")]
+    public void A_bad_mirror_is_named(string mirror)
+    {
+        var e = Assert.Throws<IOException>(() => DataDirectory.Resolve(null, offline: false, Environment(null, mirror), TestData.TempDirectory()));
+        Assert.Equal($"$NNSIMD_MIRROR={mirror}: not an http:// or https:// URL.", e.Message);
+    }
+
+    [Theory]
     [InlineData("show", "-o", "digit.png")]
     [InlineData("plot", "vanishing", "-o", "v.png")]
     [InlineData("mnist", "--data", "../shared/data", "--json")]

@@ -38,12 +38,23 @@ internal sealed class DataDirectory(string root, bool offline, Func<KnownFile, U
 
         // NNSIMD_MIRROR replaces every download's host and path prefix (a local server in tests, an internal mirror at work).
         string? mirror = NullIfEmpty(environment(MirrorVariable));
-        return new DataDirectory(root, offline, mirror is null ? null : f => new Uri(new Uri(mirror.TrimEnd('/') + "/"), f.RelativePath), origin);
+        if (mirror is null)
+        {
+            return new DataDirectory(root, offline, null, origin);
+        }
+
+        if (!Uri.TryCreate(mirror.TrimEnd('/') + "/", UriKind.Absolute, out Uri? prefix) || prefix.Scheme is not ("http" or "https"))
+        {
+            throw new IOException($"${MirrorVariable}={mirror}: not an http:// or https:// URL.");
+        }
+
+        return new DataDirectory(root, offline, f => new Uri(prefix, f.RelativePath), origin);
     }
 
-    /// <summary>The per-user cache folder (<c>~/.local/share/nnsimd</c> on Linux), or null without a home folder. Not created here.</summary>
+    /// <summary>The per-user cache folder (<c>~/.local/share/nnsimd</c> on Linux), or null without a home folder.</summary>
     public static string? DefaultCache()
     {
+        // Not created here: a folder appears only when a download into it succeeds.
         string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
         return local.Length == 0 ? null : Path.Combine(local, "nnsimd");
     }
