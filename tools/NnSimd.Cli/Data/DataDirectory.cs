@@ -83,7 +83,7 @@ internal sealed class DataDirectory(string root, bool offline, Func<KnownFile, U
         {
             throw new MissingDataException(
                 $"{file.RelativePath} is not in {where}, and --offline forbids downloading it: drop --offline to fetch it from {source}, or point --data or ${Variable} at a folder that holds it.",
-                file, folder, "--offline forbids downloading it");
+                file, "--offline forbids downloading it");
         }
 
         log?.Invoke($"downloading {source} -> {path}");
@@ -96,7 +96,7 @@ internal sealed class DataDirectory(string root, bool offline, Func<KnownFile, U
             string reason = $"downloading it failed: {e.Message.TrimEnd('.')}";
             throw new MissingDataException(
                 $"{file.RelativePath} is not in {where}, and {reason}. Point --data or ${Variable} at a folder that holds it, or put it there; --offline never downloads and fails at once on a missing file.",
-                file, folder, reason, e);
+                file, reason, e);
         }
 
         return path;
