@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using NnSimd.Cli.Data;
 using Xunit;
 
@@ -8,82 +6,10 @@ namespace NnSimd.Tests.Cli;
 /// <summary>The downloader against a real HTTP server on 127.0.0.1 serving a good, a corrupted and a truncated file.</summary>
 public sealed class DownloaderTests : IDisposable
 {
-    private readonly HttpListener _server = new();
-    private readonly string _prefix;
-    private readonly byte[] _labels;
-    private readonly CancellationTokenSource _stop = new();
-
-    public DownloaderTests()
-    {
-        _labels = File.ReadAllBytes(Path.Combine(TestData.Directory, "mnist", "t10k-labels-idx1-ubyte.gz"));
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        _prefix = $"http://127.0.0.1:{port}/";
-        _server.Prefixes.Add(_prefix);
-        _server.Start();
-        _ = Task.Run(Serve);
-    }
-
-    private async Task Serve()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _server.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (HttpListenerException)
-            {
-                return;
-            }
-
-            string path = context.Request.Url!.AbsolutePath;
-            byte[] body = _labels;
-            if (path.StartsWith("/corrupt/", StringComparison.Ordinal))
-            {
-                body = (byte[])_labels.Clone();
-                body[100] ^= 0xff;
-            }
-
-            try
-            {
-                if (path.StartsWith("/truncated/", StringComparison.Ordinal))
-                {
-                    context.Response.ContentLength64 = body.Length;
-                    await context.Response.OutputStream.WriteAsync(body.AsMemory(0, body.Length / 2));
-                    context.Response.Abort();
-                    continue;
-                }
-
-                if (path.StartsWith("/missing/", StringComparison.Ordinal))
-                {
-                    context.Response.StatusCode = 404;
-                    context.Response.Close();
-                    continue;
-                }
-
-                context.Response.ContentLength64 = body.Length;
-                await context.Response.OutputStream.WriteAsync(body);
-                context.Response.Close();
-            }
-            catch (HttpListenerException)
-            {
-            }
-        }
-    }
+    private readonly LocalMirror _mirror = new();
 
     private DataDirectory Directory(string root, string route, bool offline = false) =>
-        new(root, offline, f => new Uri($"{_prefix}{route}/{f.RelativePath}"));
+        new(root, offline, f => new Uri($"{_mirror.Prefix}{route}/{f.RelativePath}"));
 
     [Fact]
     public void A_good_file_is_downloaded_verified_and_renamed_into_place()
@@ -91,7 +17,7 @@ public sealed class DownloaderTests : IDisposable
         string root = TestData.TempDirectory();
         string path = Directory(root, "good").Get(KnownFiles.TestLabels);
         Assert.Equal(Path.Combine(root, "mnist", "t10k-labels-idx1-ubyte.gz"), path);
-        Assert.Equal(_labels, File.ReadAllBytes(path));
+        Assert.Equal(LocalMirror.Contents(KnownFiles.TestLabels), File.ReadAllBytes(path));
         Assert.Equal([path], System.IO.Directory.GetFiles(root, "*", SearchOption.AllDirectories));
     }
 
@@ -107,20 +33,31 @@ public sealed class DownloaderTests : IDisposable
         Assert.Empty(System.IO.Directory.GetFiles(root, "*", SearchOption.AllDirectories));
     }
 
+    [Theory]
+    [InlineData("corrupt")]
+    [InlineData("missing")]
+    public void A_failed_download_removes_the_folders_it_created_and_only_those(string route)
+    {
+        string parent = TestData.TempDirectory();
+        string root = Path.Combine(parent, "new", "data");
+        Assert.ThrowsAny<IOException>(() => Directory(root, route).Get(KnownFiles.TestLabels));
+        Assert.Empty(System.IO.Directory.GetFileSystemEntries(parent));
+
+        string existing = Path.Combine(parent, "existing");
+        System.IO.Directory.CreateDirectory(Path.Combine(existing, "mnist"));
+        Assert.ThrowsAny<IOException>(() => Directory(existing, route).Get(KnownFiles.TestLabels));
+        Assert.True(System.IO.Directory.Exists(Path.Combine(existing, "mnist")), "a folder that was there before was removed");
+        Assert.Empty(System.IO.Directory.GetFileSystemEntries(Path.Combine(existing, "mnist")));
+    }
+
     [Fact]
     public void Offline_never_downloads()
     {
         string root = TestData.TempDirectory();
-        var e = Assert.Throws<FileNotFoundException>(() => Directory(root, "good", offline: true).Get(KnownFiles.TestLabels));
+        var e = Assert.Throws<MissingDataException>(() => Directory(root, "good", offline: true).Get(KnownFiles.TestLabels));
         Assert.Contains("--offline", e.Message);
         Assert.Empty(System.IO.Directory.GetFiles(root, "*", SearchOption.AllDirectories));
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _server.Stop();
-        _server.Close();
-        _stop.Dispose();
-    }
+    public void Dispose() => _mirror.Dispose();
 }

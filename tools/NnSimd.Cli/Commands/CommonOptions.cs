@@ -13,10 +13,10 @@ internal static class CommonOptions
 {
     public static Option<string?> Data() => new("--data")
     {
-        Description = "Data directory (default: $NNSIMD_DATA, else a per-user cache); missing files are downloaded and verified.",
+        Description = "Data directory (default: $NNSIMD_DATA, else the per-user cache ~/.local/share/nnsimd); missing files are downloaded and checked against their SHA-256.",
     };
 
-    public static Option<bool> Offline() => new("--offline") { Description = "Never download; fail if a file is missing." };
+    public static Option<bool> Offline() => new("--offline") { Description = "Never download: use only the files already in the data directory, and name any that is missing." };
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object instead of text." };
 
