@@ -11,6 +11,7 @@ internal static class CliApp
     {
         MnistCommand.Create(),
         ConvertCommand.Create(),
+        ExportCommand.Create(),
         InspectCommand.Create(),
         PredictCommand.Create(),
         TrainCommand.Create(),
