@@ -36,6 +36,11 @@ internal static class ExternalData
             }
         }
 
+        if (expected > Array.MaxLength)
+        {
+            throw new NnSimdFormatException(file, null, $"tensor '{name}' needs {expected:N0} bytes of external data, more than NnSimd reads into one array.");
+        }
+
         if (length is { } given && given != expected)
         {
             throw new NnSimdFormatException(file, null, $"tensor '{name}' needs {expected:N0} bytes but its external_data length says {given:N0}.");

@@ -345,9 +345,9 @@ internal sealed class OnnxImporter
             throw Refuse($"{where} has no constant {role}.");
         }
 
-        if (w.Floats is null || w.Dims.Length != 2)
+        if (w.Floats is null || w.Dims.Length != 2 || w.Dims[0] < 1 || w.Dims[1] < 1)
         {
-            throw Refuse($"{where}: {role} '{w.Name}' must be a 2-D float tensor, not {w.ShapeText}{(w.Floats is null ? " int64" : "")}.");
+            throw Refuse($"{where}: {role} '{w.Name}' must be a 2-D float tensor with no empty dimension, not {w.ShapeText}{(w.Floats is null ? " int64" : "")}.");
         }
 
         return w;

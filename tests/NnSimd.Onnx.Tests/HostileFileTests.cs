@@ -38,6 +38,16 @@ public class HostileFileTests
     }
 
     [Fact]
+    public void A_weight_with_an_empty_dimension()
+    {
+        ModelProto model = Torch();
+        TensorProto w = model.Graph.Initializer[4];
+        w.Dims[0] = 0;
+        w.ClearRawData();
+        Assert.Contains("B '4.weight' must be a 2-D float tensor with no empty dimension, not [0, 5]", Refusal(model));
+    }
+
+    [Fact]
     public void An_input_with_a_2_to_the_40_dimension()
     {
         ModelProto model = Torch();
