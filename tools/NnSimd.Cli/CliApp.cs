@@ -18,6 +18,7 @@ internal static class CliApp
         new VersionOption(),
         MnistCommand.Create(),
         ConvertCommand.Create(),
+        ExportCommand.Create(),
         InspectCommand.Create(),
         PredictCommand.Create(),
         TrainCommand.Create(),

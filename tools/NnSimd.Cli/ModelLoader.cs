@@ -18,6 +18,11 @@ internal static class ModelLoader
     public static Network Load(string path, string? activations = null)
     {
         Activation[]? acts = activations is null ? null : ModelFile.ParseActivations(activations);
+        if (OnnxModels.Recognises(path))
+        {
+            return OnnxModels.Load(path, acts);
+        }
+
         ModelSource source = ModelFile.Open(path);
         if (acts is null && source.Activations is null && source.Kind is FileKind.Pickle or FileKind.Npz && source.Chain[0].Weight == "W1")
         {
