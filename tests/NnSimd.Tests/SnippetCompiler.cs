@@ -22,7 +22,7 @@ internal static class SnippetCompiler
         """;
 
     // NnSimd and its one package, as a reference to the NnSimd package brings them.
-    private static readonly string[] Libraries = ["NnSimd.dll", "System.Numerics.Tensors.dll"];
+    private static readonly string[] Libraries = ["NnSimd.dll", "System.Numerics.Tensors.dll", "NnSimd.Onnx.dll", "Google.Protobuf.dll"];
 
     /// <summary>Writes <c>snippet.dll</c> (and what it needs to run) to <paramref name="directory"/>; returns its path.</summary>
     public static string Compile(string code, int readmeLine, string directory)
