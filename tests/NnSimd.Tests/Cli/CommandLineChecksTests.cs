@@ -211,10 +211,17 @@ public class CommandLineChecksTests
     [InlineData("mnist", "--batch", "0")]
     [InlineData("mnist", "--threads", "0")]
     [InlineData("show", "--index", "-1")]
+    [InlineData("bench", "--threads", "0")]
     public void Other_numeric_options_are_checked(string command, string option, string value)
     {
         string[] args = command == "show" ? [command, "-o", Path.Combine(_dir, "s.png"), option, value] : [command, option, value];
         Assert.Contains($"{option} {value} is not a whole number from", Error(args));
+    }
+
+    [Fact]
+    public void Bench_seconds_are_checked()
+    {
+        Assert.Contains("--seconds 0 is not a number greater than 0", Error("bench", "--seconds", "0"));
     }
 
     [Fact]

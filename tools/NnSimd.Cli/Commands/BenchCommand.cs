@@ -26,33 +26,20 @@ internal static class BenchCommand
 
     public static Command Create()
     {
-        var threads = new Option<int>("--threads") { Description = "Largest thread count to measure.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var seconds = new Option<double>("--seconds")
-        {
-            Description = "How long to measure, in all: a tenth for the FMA peak (at most 1 s), a tenth to warm up, the rest in timed rounds.",
-            DefaultValueFactory = _ => DefaultSeconds,
-        };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var threads = CommonOptions.Int("--threads", Environment.ProcessorCount, 1, Environment.ProcessorCount, "Largest thread count to measure.");
+        var seconds = CommonOptions.Real("--seconds", (float)DefaultSeconds, 0, minExcluded: true, 3601,
+            "How long to measure, in all: a tenth for the FMA peak (at most 1 s), a tenth to warm up, the rest in timed rounds.");
+        var json = CommonOptions.Json();
         var command = new Command("bench", $"Measure inference speed of the 784-50-100-10 network on this machine (about {DefaultSeconds:F0} s; see --seconds).")
         {
             threads, seconds, json,
         };
-        command.SetAction(result => Run(result.GetValue(threads), result.GetValue(seconds), result.GetValue(json)));
+        command.SetAction(result => Cli.Guarded(() => Run(result.GetValue(threads), result.GetValue(seconds), result.GetValue(json))));
         return command;
     }
 
     private static int Run(int maxThreads, double seconds, bool json)
     {
-        if (maxThreads < 1)
-        {
-            return Cli.Fail($"--threads {maxThreads}: must be at least 1.");
-        }
-
-        if (!(seconds > 0 && seconds <= 3600))
-        {
-            return Cli.Fail($"--seconds {seconds.ToString(CultureInfo.InvariantCulture)}: must be more than 0 and at most 3600.");
-        }
-
         const int images = 10_000;
         var clock = Stopwatch.StartNew();
         TimeSpan budget = TimeSpan.FromSeconds(seconds);
