@@ -1,46 +1,30 @@
-using System.Runtime;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace NnSimd.Tests;
 
-/// <summary>What the calling thread allocates once the runtime has finished compiling the code under test.</summary>
+/// <summary>What the calling thread allocates in a steady state.</summary>
 internal static class SteadyState
 {
     /// <summary>
-    /// Runs <paramref name="round"/> until <paramref name="rounds"/> rounds have run with no JIT compilation on
-    /// this thread, and asserts that each of those allocated nothing. A round during which the JIT compiled on
-    /// this thread is not counted: a loop running long in tier-0 code is recompiled on the spot (on-stack
-    /// replacement), which can allocate a few kB on the calling thread. When that happens depends on time, as
-    /// the switch to optimised code waits for a quiet moment, so on a busy machine it fell inside the measured
-    /// calls (6,872 B in one round of 10 training steps on one thread). Discarded rounds go to the test output.
+    /// Runs <paramref name="round"/> once to compile it, then <paramref name="rounds"/> times, and asserts that
+    /// no round allocated on this thread. A failure lists each round's bytes and the gen-0 collections during
+    /// it, to tell one-off work (one round, maybe with a collection) from an allocation per call (every round).
     /// </summary>
-    public static void AllocatesNothing(Action round, ITestOutputHelper output, int rounds = 8)
+    public static void AllocatesNothing(Action round, int rounds = 8)
     {
-        // Far more than a quiet machine needs (the JIT is done within a few rounds), so that only code that
-        // never settles fails here.
-        const int limit = 1000;
-        var counted = new List<long>();
-        int tried = 0;
-        while (counted.Count < rounds && tried < limit)
+        round();
+        var bytes = new long[rounds];
+        var collections = new int[rounds];
+        for (int i = 0; i < rounds; i++)
         {
-            tried++;
-            long compiled = JitInfo.GetCompiledMethodCount(currentThread: true);
+            int gen0 = GC.CollectionCount(0);
             long before = GC.GetAllocatedBytesForCurrentThread();
             round();
-            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            long compiledNow = JitInfo.GetCompiledMethodCount(currentThread: true) - compiled;
-            if (compiledNow == 0)
-            {
-                counted.Add(bytes);
-            }
-            else
-            {
-                output.WriteLine($"round {tried}: {bytes} B while the JIT compiled {compiledNow} method(s) on this thread (not counted)");
-            }
+            bytes[i] = GC.GetAllocatedBytesForCurrentThread() - before;
+            collections[i] = GC.CollectionCount(0) - gen0;
         }
 
-        Assert.True(counted.Count == rounds, $"only {counted.Count} of {tried} rounds ran without compiling on this thread");
-        Assert.True(counted.All(b => b == 0), $"bytes per round: {string.Join(", ", counted)}");
+        Assert.True(bytes.All(b => b == 0), "bytes (gen-0 collections) per round: " +
+            string.Join(", ", bytes.Select((b, i) => $"{b} ({collections[i]})")));
     }
 }

@@ -1,10 +1,9 @@
 using NnSimd.Model;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace NnSimd.Tests.Model;
 
-public class ParallelAndByteInputTests(ITestOutputHelper output)
+public class ParallelAndByteInputTests
 {
     private static byte[] Pixels(int rows, int seed)
     {
@@ -85,7 +84,7 @@ public class ParallelAndByteInputTests(ITestOutputHelper output)
                 net.Predict(pixels, 255f, y, ws);
                 net.Classify(pixels, 255f, classes, ws);
             }
-        }, output);
+        });
     }
 
     [Fact]

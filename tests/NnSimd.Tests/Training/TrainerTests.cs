@@ -2,11 +2,10 @@ using NnSimd.IO;
 using NnSimd.Model;
 using NnSimd.Training;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace NnSimd.Tests.Training;
 
-public class TrainerTests(ITestOutputHelper output)
+public class TrainerTests
 {
     private static readonly Lazy<MnistSet> Test = new(() => Mnist.Load(TestData.Directory));
 
@@ -102,7 +101,7 @@ public class TrainerTests(ITestOutputHelper output)
             {
                 trainer.Step(x, labels, 0.01f);
             }
-        }, output);
+        });
     }
 
     [Fact]
