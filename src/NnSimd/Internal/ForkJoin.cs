@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NnSimd.Internal;
 
 /// <summary>Work that splits into parts; part 0 runs on the calling thread.</summary>
@@ -7,9 +9,12 @@ internal interface IPartitioned
 }
 
 /// <summary>
-/// Runs an <see cref="IPartitioned"/> body on the calling thread plus pool threads, and waits. Its work items
-/// are reused (queued as IThreadPoolWorkItem, awaited with Monitor.Wait), so a call allocates nothing, and
-/// nothing runs or spins between calls. Not reentrant: one caller at a time.
+/// Runs an <see cref="IPartitioned"/> body on the calling thread plus threads of its own, and waits. The threads
+/// are started here, once, rather than taken from the thread pool: the pool starts a new thread from whichever
+/// thread queues work when it grows (its idle threads retire after a while, and a busy machine makes it grow
+/// more often), and that thread pays for the new Thread, 136 B, so a call allocated now and then. Between calls
+/// a worker spins briefly, as pool threads do, so that back-to-back calls find it awake; then it parks.
+/// Not reentrant: one caller at a time. The threads end when this object is collected.
 /// </summary>
 internal sealed class ForkJoin
 {
@@ -26,7 +31,20 @@ internal sealed class ForkJoin
         }
     }
 
+    // The workers' threads hold their Worker, never this object, so it can be collected while they park.
+    ~ForkJoin()
+    {
+        // A constructor that threw leaves the array unset or partly filled.
+        foreach (Worker? worker in _workers ?? [])
+        {
+            worker?.Stop();
+        }
+    }
+
     public int Threads { get; }
+
+    /// <summary>The workers' threads, for tests.</summary>
+    internal IEnumerable<Thread> WorkerThreads => _workers.Select(w => w.Thread);
 
     public void Run(IPartitioned body)
     {
@@ -55,40 +73,41 @@ internal sealed class ForkJoin
         {
             throw new AggregateException("A parallel part failed.", new[] { mine, theirs }.OfType<Exception>());
         }
+
+        // The finalizer must not stop the workers while a call is still using them.
+        GC.KeepAlive(this);
     }
 
-    private sealed class Worker : IThreadPoolWorkItem
+    private sealed class Worker
     {
+        // Tens of microseconds: short next to any call worth splitting, long enough for the next call of a loop.
+        private const int SpinsBeforeParking = 50;
+
         private readonly object _gate = new();
         private IPartitioned? _body;
         private int _part;
         private int _parts;
+        private volatile bool _posted;
         private bool _finished;
+        private bool _stopped;
         private Exception? _error;
+
+        public Worker()
+        {
+            // Unsafe: the creator's execution context (its AsyncLocal values) must not live as long as the thread.
+            Thread = new Thread(Loop) { IsBackground = true, Name = "NnSimd worker" };
+            Thread.UnsafeStart();
+        }
+
+        public Thread Thread { get; }
 
         public void Start(IPartitioned body, int part, int parts)
         {
-            (_body, _part, _parts, _finished, _error) = (body, part, parts, false, null);
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        }
-
-        public void Execute()
-        {
-            try
+            lock (_gate)
             {
-                _body!.Run(_part, _parts);
-            }
-            catch (Exception e)
-            {
-                _error = e;
-            }
-            finally
-            {
-                lock (_gate)
-                {
-                    _finished = true;
-                    Monitor.Pulse(_gate);
-                }
+                (_body, _part, _parts, _finished, _error) = (body, part, parts, false, null);
+                _posted = true;
+                Monitor.Pulse(_gate);
             }
         }
 
@@ -102,8 +121,74 @@ internal sealed class ForkJoin
                 }
             }
 
-            _body = null;
             return _error;
+        }
+
+        public void Stop()
+        {
+            lock (_gate)
+            {
+                _stopped = true;
+                Monitor.Pulse(_gate);
+            }
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                var spin = default(SpinWait);
+                for (int i = 0; i < SpinsBeforeParking && !_posted; i++)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
+
+                lock (_gate)
+                {
+                    while (!_posted && !_stopped)
+                    {
+                        Monitor.Wait(_gate);
+                    }
+
+                    // Posted work runs even when stopping, so a caller is never left waiting.
+                    if (!_posted)
+                    {
+                        return;
+                    }
+                }
+
+                RunPosted();
+            }
+        }
+
+        // A frame of its own, so that no reference to the body (which may own the ForkJoin) outlives the part
+        // on this thread's stack while it parks.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void RunPosted()
+        {
+            IPartitioned body;
+            int part, parts;
+            lock (_gate)
+            {
+                (body, part, parts) = (_body!, _part, _parts);
+                (_body, _posted) = (null, false);
+            }
+
+            Exception? error = null;
+            try
+            {
+                body.Run(part, parts);
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+
+            lock (_gate)
+            {
+                (_error, _finished) = (error, true);
+                Monitor.Pulse(_gate);
+            }
         }
     }
 }

@@ -7,8 +7,9 @@ namespace NnSimd.Model;
 /// A network runs any batch through it in blocks of <see cref="BlockRows"/> rows (each block goes through
 /// every layer while its activations are still in cache), so its size does not grow with the batch.
 /// With <see cref="Threads"/> &gt; 1 a large batch is split into that many contiguous parts, one per thread
-/// (the caller's and pool threads'); results are bitwise the same as with one thread. No thread runs or
-/// spins between calls. Not thread-safe: one workspace per calling thread; the network itself is shared.
+/// (the caller's and the workspace's own, started here and ended when it is collected); results are bitwise
+/// the same as with one thread. Between calls its threads park after a spin of microseconds. Not thread-safe:
+/// one workspace per calling thread; the network itself is shared.
 /// </summary>
 public sealed class InferenceWorkspace
 {

@@ -85,8 +85,8 @@ public sealed class Network
 
     /// <summary>
     /// A thread is given at least this many rows: below it, the hand-off costs more than it saves. At 48, a batch
-    /// of 100 on 2 threads runs in about 60% of the 1-thread time when calls come back to back (the pool thread is
-    /// still awake); a lone call that must wake a parked pool thread gains less.
+    /// of 100 on 2 threads runs in about 60% of the 1-thread time when calls come back to back (the worker thread
+    /// is still awake); a lone call that must wake a parked worker gains less.
     /// </summary>
     public const int MinRowsPerThread = 48;
 
