@@ -5,8 +5,8 @@ using Xunit;
 namespace NnSimd.Onnx.Tests;
 
 /// <summary>
-/// The committed models that make_fixtures.py exported with torch 1.13 (tests/fixtures/models), the
-/// reference data (NNSIMD_DATA, else ../shared/data beside the repository), and how outputs are compared.
+/// The committed models that make_fixtures.py exported with torch 1.13 (tests/fixtures/models) and how outputs
+/// are compared. (The book's network through ONNX is tested in NnSimd.Tests, which finds the reference data.)
 /// </summary>
 internal static class Fixtures
 {
@@ -21,20 +21,6 @@ internal static class Fixtures
     public static TensorData X(string name) => Npy.Read(Path.Combine(Directory, $"{name}.x.npy"));
 
     public static TensorData Y(string name) => Npy.Read(Path.Combine(Directory, $"{name}.y.npy"));
-
-    public static string DataDirectory
-    {
-        get
-        {
-            string dir = Environment.GetEnvironmentVariable("NNSIMD_DATA") ?? Path.Combine(RepositoryRoot, "..", "shared", "data");
-            if (!File.Exists(Path.Combine(dir, "sample_weight.pkl")))
-            {
-                throw new InvalidOperationException($"Reference data not found in {Path.GetFullPath(dir)}: set NNSIMD_DATA to the folder holding sample_weight.pkl and mnist/.");
-            }
-
-            return dir;
-        }
-    }
 
     public static string RepositoryRoot
     {
