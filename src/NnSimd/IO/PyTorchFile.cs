@@ -46,7 +46,12 @@ public static class PyTorchFile
 
             if (!storages.TryGetValue(key, out TorchStorage? storage))
             {
-                TensorDType dtype = TorchStorage.Types[type.Name];
+                if (!TorchStorage.Types.TryGetValue(type.Name, out TensorDType dtype))
+                {
+                    throw new NnSimdFormatException(path, op, $"storage '{key}' has type {type.Name}, not a float storage ({string.Join(", ", TorchStorage.Types.Keys)}).");
+                }
+
+
                 var entry = zip.Find($"{root}data/{key}") ?? throw new NnSimdFormatException(path, op, $"storage '{key}' has no member {root}data/{key}.");
                 storage = new TorchStorage(key, dtype, zip.Read(entry), bigEndian);
                 if (storage.Count < count)

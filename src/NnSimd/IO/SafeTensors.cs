@@ -184,6 +184,12 @@ public static class SafeTensors
         var entries = new List<Entry>();
         var metadata = new Dictionary<string, string>();
         var seen = new HashSet<string>();
+        // The reader checks UTF-8 only as strings are read, and then throws InvalidOperationException: checked first.
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+        {
+            throw Error(path, "the header is not valid UTF-8.");
+        }
+
         var reader = new Utf8JsonReader(header, new JsonReaderOptions { MaxDepth = 8 });
         try
         {
@@ -215,6 +221,11 @@ public static class SafeTensors
         catch (JsonException e)
         {
             throw Error(path, $"the header is not valid JSON ({e.Message}).");
+        }
+        catch (InvalidOperationException e)
+        {
+            // A string whose escapes do not make text (a lone surrogate such as \ud800).
+            throw Error(path, $"the header holds a string that is not text ({e.Message}).");
         }
 
         return (entries, metadata);

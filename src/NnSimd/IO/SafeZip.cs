@@ -31,14 +31,22 @@ internal sealed class SafeZip : IDisposable
 
         // Stored members inflate to their own size; deflated weights rarely shrink below a quarter.
         _budget = Math.Min(MaxInflatedBytes, Math.Max(1L << 20, 64 * size));
-        foreach (ZipArchiveEntry entry in _zip.Entries)
+        try
         {
-            string name = entry.FullName;
-            if (name.StartsWith('/') || name.Contains('\\', StringComparison.Ordinal) || name.Split('/').Any(part => part == ".."))
+            // The central directory is read here, lazily, and its inconsistencies surface as InvalidDataException.
+            foreach (ZipArchiveEntry entry in _zip.Entries)
             {
-                _zip.Dispose();
-                throw new NnSimdFormatException(path, null, $"zip member '{name}' points outside the archive; refusing the file.");
+                string name = entry.FullName;
+                if (name.StartsWith('/') || name.Contains('\\', StringComparison.Ordinal) || name.Split('/').Any(part => part == ".."))
+                {
+                    throw new NnSimdFormatException(path, null, $"zip member '{name}' points outside the archive; refusing the file.");
+                }
             }
+        }
+        catch (Exception e) when (e is InvalidDataException or NnSimdFormatException)
+        {
+            _zip.Dispose();
+            throw e as NnSimdFormatException ?? new NnSimdFormatException(path, null, $"not a readable zip file ({e.Message.TrimEnd('.')}).");
         }
     }
 
@@ -60,7 +68,7 @@ internal sealed class SafeZip : IDisposable
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int n;
-        while ((n = stream.Read(chunk)) > 0)
+        while ((n = ReadChunk(stream, chunk, entry)) > 0)
         {
             _inflated += n;
             if (_inflated > _budget)
@@ -81,6 +89,19 @@ internal sealed class SafeZip : IDisposable
     }
 
     public void Dispose() => _zip.Dispose();
+
+    /// <summary>A member's bytes; a corrupt deflate stream or an unknown method fails here, as a format error.</summary>
+    private int ReadChunk(Stream stream, byte[] chunk, ZipArchiveEntry entry)
+    {
+        try
+        {
+            return stream.Read(chunk);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new NnSimdFormatException(Source, null, $"member '{entry.FullName}': {e.Message}");
+        }
+    }
 
     private Stream OpenEntry(ZipArchiveEntry entry)
     {

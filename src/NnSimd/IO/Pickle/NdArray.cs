@@ -23,11 +23,11 @@ internal sealed class DType
 
     public bool BigEndian { get; private set; }
 
-    public void SetByteOrder(string order, long offset) => BigEndian = order switch
+    public void SetByteOrder(string order, long offset, string source) => BigEndian = order switch
     {
         "<" or "=" or "|" => false,
         ">" => true,
-        _ => throw new InvalidDataException($"byte order '{order}' at byte {offset} is not one of < > = |."),
+        _ => throw new NnSimdFormatException(source, offset, $"a dtype's byte order is '{(order.Length > 8 ? order[..8] + "..." : order)}', not one of < > = |."),
     };
 
     public override string ToString() => $"{(BigEndian ? '>' : '<')}{Kind}{Size}";

@@ -223,7 +223,7 @@ internal sealed class PickleMachine(byte[] data, string source, IReadOnlySet<str
                 array.Set(raw, dtype, Shape(shape), fortran, _op, source);
                 break;
             case DType dtype when state is object?[] { Length: >= 2 } s && s[1] is string order:
-                dtype.SetByteOrder(order, _op);
+                dtype.SetByteOrder(order, _op, source);
                 break;
             case Dictionary<object, object?> when state is Dictionary<object, object?>:
                 // An OrderedDict's attributes (a state_dict's _metadata: module versions), not its items.
