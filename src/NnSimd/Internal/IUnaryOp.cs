@@ -12,4 +12,7 @@ internal interface IUnaryOp
     static abstract Vector128<float> Invoke(Vector128<float> x);
     static abstract Vector256<float> Invoke(Vector256<float> x);
     static abstract Vector512<float> Invoke(Vector512<float> x);
+
+    /// <summary>Whether the operation leaves every value as it is (so a pass of it can be skipped).</summary>
+    static virtual bool IsIdentity => false;
 }

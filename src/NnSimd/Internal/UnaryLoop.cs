@@ -1,32 +1,38 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace NnSimd.Internal;
 
 /// <summary>
-/// The one loop behind every element-wise kernel: width dispatch, then whole vectors, then the tail.
-/// The tail goes through a vector too (copied into a stack block), so every element is computed by the same
-/// vector code whatever the span's length: element-wise results never depend on position.
+/// The one loop behind every one-operand element-wise kernel: whole vectors, then the tail. The tail goes through a
+/// vector too (copied into a stack block), so every element is computed by the same vector code whatever the span's
+/// length: element-wise results never depend on position.
 /// </summary>
 internal static class UnaryLoop
 {
+    // x: [n], y: [n]; y may be x.
     public static void Apply<TOp>(ReadOnlySpan<float> x, Span<float> y) where TOp : IUnaryOp
     {
         Guard.SameLength(x, y, nameof(x), nameof(y));
         Guard.NoPartialOverlap(x, y, nameof(x), nameof(y));
-        switch (Simd.Path)
-        {
-            case SimdPath.Vector512: Run<Simd512, Vector512<float>, TOp>(x, y); break;
-            case SimdPath.Vector256: Run<Simd256, Vector256<float>, TOp>(x, y); break;
-            case SimdPath.Vector128: Run<Simd128, Vector128<float>, TOp>(x, y); break;
-            default: Run<Scalar1, float, TOp>(x, y); break;
-        }
+        var call = new Call<TOp>(x, y);
+        VectorDispatch.Run(ref call);
+    }
+
+    private readonly ref struct Call<TOp>(ReadOnlySpan<float> x, Span<float> y) : IVectorKernel
+        where TOp : IUnaryOp
+    {
+        private readonly ReadOnlySpan<float> _x = x;
+        private readonly Span<float> _y = y;
+
+        public void Run<TSimd, TVec>()
+            where TSimd : struct, ISimd<TVec>
+            where TVec : struct => Loop<TSimd, TVec, TOp>(_x, _y);
     }
 
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TSimd, TVec, TOp>(ReadOnlySpan<float> x, Span<float> y)
+    private static void Loop<TSimd, TVec, TOp>(ReadOnlySpan<float> x, Span<float> y)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TOp : IUnaryOp

@@ -9,19 +9,7 @@ namespace NnSimd.Kernels;
 
 internal readonly struct IdentityOp : IUnaryOp
 {
-    public static float Invoke(float x) => x;
-    public static Vector128<float> Invoke(Vector128<float> x) => x;
-    public static Vector256<float> Invoke(Vector256<float> x) => x;
-    public static Vector512<float> Invoke(Vector512<float> x) => x;
-}
-
-/// <summary>
-/// Marks a GEMM whose rows each fit one panel and end in softmax: the micro-kernels then softmax each row in
-/// registers (see <see cref="Softmax.InRegister"/>) instead of storing logits for a second pass. As an
-/// element-wise operator it is the identity.
-/// </summary>
-internal readonly struct SoftmaxRowOp : IUnaryOp
-{
+    public static bool IsIdentity => true;
     public static float Invoke(float x) => x;
     public static Vector128<float> Invoke(Vector128<float> x) => x;
     public static Vector256<float> Invoke(Vector256<float> x) => x;

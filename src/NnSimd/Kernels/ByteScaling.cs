@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using NnSimd.Internal;
@@ -36,13 +35,18 @@ public static class ByteScaling
 
     private static void Convert(ReadOnlySpan<byte> x, float divisor, Span<float> y, bool reciprocal)
     {
-        switch (Simd.Path)
-        {
-            case SimdPath.Vector512: Divide512(x, divisor, y, reciprocal); break;
-            case SimdPath.Vector256: Divide256(x, divisor, y, reciprocal); break;
-            case SimdPath.Vector128: Divide128(x, divisor, y, reciprocal); break;
-            default: Tail(x, divisor, y, 0); break;
-        }
+        var call = new Call(x, divisor, y, reciprocal);
+        VectorDispatch.Run(ref call);
+    }
+
+    private readonly ref struct Call(ReadOnlySpan<byte> x, float divisor, Span<float> y, bool reciprocal) : IVectorKernel
+    {
+        private readonly ReadOnlySpan<byte> _x = x;
+        private readonly Span<float> _y = y;
+
+        public void Run<TSimd, TVec>()
+            where TSimd : struct, ISimd<TVec>
+            where TVec : struct => Divide<TSimd, TVec>(_x, divisor, _y, reciprocal);
     }
 
     /// <summary>Whether the reciprocal form gives x / divisor bitwise for all 256 bytes (checked once per new divisor).</summary>
@@ -85,70 +89,31 @@ public static class ByteScaling
         return true;
     }
 
+    // x: [n] bytes, y: [n]; four vectors of bytes widened per step, the rest divided one by one.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Divide512(ReadOnlySpan<byte> x, float divisor, Span<float> y, bool reciprocal)
+    private static void Divide<TSimd, TVec>(ReadOnlySpan<byte> x, float divisor, Span<float> y, bool reciprocal)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
     {
         ref byte xs = ref MemoryMarshal.GetReference(x);
         ref float ys = ref MemoryMarshal.GetReference(y);
-        Vector512<float> d = Vector512.Create(divisor);
-        Vector512<float> r = Vector512.Create(1f / divisor);
+        TVec d = TSimd.Broadcast(divisor);
+        TVec r = TSimd.Broadcast(1f / divisor);
+        int w = TSimd.Count;
         int i = 0;
-        for (; i <= x.Length - 64; i += 64)
+        for (; i <= x.Length - (4 * w); i += 4 * w)
         {
-            (Vector512<ushort> lo, Vector512<ushort> hi) = Vector512.Widen(Vector512.LoadUnsafe(ref xs, (nuint)i));
-            (Vector512<uint> a, Vector512<uint> b) = Vector512.Widen(lo);
-            (Vector512<uint> c, Vector512<uint> e) = Vector512.Widen(hi);
-            Quotient<Simd512, Vector512<float>>(Vector512.ConvertToSingle(a), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)i);
-            Quotient<Simd512, Vector512<float>>(Vector512.ConvertToSingle(b), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 16));
-            Quotient<Simd512, Vector512<float>>(Vector512.ConvertToSingle(c), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 32));
-            Quotient<Simd512, Vector512<float>>(Vector512.ConvertToSingle(e), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 48));
+            (TVec a, TVec b, TVec c, TVec e) = TSimd.WidenBytes(ref Unsafe.Add(ref xs, i));
+            TSimd.Store(Quotient<TSimd, TVec>(a, d, r, reciprocal), ref Unsafe.Add(ref ys, i));
+            TSimd.Store(Quotient<TSimd, TVec>(b, d, r, reciprocal), ref Unsafe.Add(ref ys, i + w));
+            TSimd.Store(Quotient<TSimd, TVec>(c, d, r, reciprocal), ref Unsafe.Add(ref ys, i + (2 * w)));
+            TSimd.Store(Quotient<TSimd, TVec>(e, d, r, reciprocal), ref Unsafe.Add(ref ys, i + (3 * w)));
         }
 
-        Tail(x, divisor, y, i);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Divide256(ReadOnlySpan<byte> x, float divisor, Span<float> y, bool reciprocal)
-    {
-        ref byte xs = ref MemoryMarshal.GetReference(x);
-        ref float ys = ref MemoryMarshal.GetReference(y);
-        Vector256<float> d = Vector256.Create(divisor);
-        Vector256<float> r = Vector256.Create(1f / divisor);
-        int i = 0;
-        for (; i <= x.Length - 32; i += 32)
+        for (; i < x.Length; i++)
         {
-            (Vector256<ushort> lo, Vector256<ushort> hi) = Vector256.Widen(Vector256.LoadUnsafe(ref xs, (nuint)i));
-            (Vector256<uint> a, Vector256<uint> b) = Vector256.Widen(lo);
-            (Vector256<uint> c, Vector256<uint> e) = Vector256.Widen(hi);
-            Quotient<Simd256, Vector256<float>>(Vector256.ConvertToSingle(a), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)i);
-            Quotient<Simd256, Vector256<float>>(Vector256.ConvertToSingle(b), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 8));
-            Quotient<Simd256, Vector256<float>>(Vector256.ConvertToSingle(c), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 16));
-            Quotient<Simd256, Vector256<float>>(Vector256.ConvertToSingle(e), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 24));
+            Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) / divisor;
         }
-
-        Tail(x, divisor, y, i);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Divide128(ReadOnlySpan<byte> x, float divisor, Span<float> y, bool reciprocal)
-    {
-        ref byte xs = ref MemoryMarshal.GetReference(x);
-        ref float ys = ref MemoryMarshal.GetReference(y);
-        Vector128<float> d = Vector128.Create(divisor);
-        Vector128<float> r = Vector128.Create(1f / divisor);
-        int i = 0;
-        for (; i <= x.Length - 16; i += 16)
-        {
-            (Vector128<ushort> lo, Vector128<ushort> hi) = Vector128.Widen(Vector128.LoadUnsafe(ref xs, (nuint)i));
-            (Vector128<uint> a, Vector128<uint> b) = Vector128.Widen(lo);
-            (Vector128<uint> c, Vector128<uint> e) = Vector128.Widen(hi);
-            Quotient<Simd128, Vector128<float>>(Vector128.ConvertToSingle(a), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)i);
-            Quotient<Simd128, Vector128<float>>(Vector128.ConvertToSingle(b), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 4));
-            Quotient<Simd128, Vector128<float>>(Vector128.ConvertToSingle(c), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 8));
-            Quotient<Simd128, Vector128<float>>(Vector128.ConvertToSingle(e), d, r, reciprocal).StoreUnsafe(ref ys, (nuint)(i + 12));
-        }
-
-        Tail(x, divisor, y, i);
     }
 
     /// <summary>x / d, or with <paramref name="reciprocal"/> q = x r corrected by its exact remainder: q + fma(-q, d, x) r.</summary>
@@ -164,13 +129,5 @@ public static class ByteScaling
 
         TVec q = TSimd.Multiply(x, r);
         return TSimd.MulAdd(TSimd.MulAdd(TSimd.Subtract(TSimd.Zero, q), d, x), r, q);
-    }
-
-    private static void Tail(ReadOnlySpan<byte> x, float divisor, Span<float> y, int from)
-    {
-        for (int i = from; i < x.Length; i++)
-        {
-            y[i] = x[i] / divisor;
-        }
     }
 }

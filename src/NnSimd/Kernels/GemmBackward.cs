@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using NnSimd.Internal;
 
 namespace NnSimd.Kernels;
@@ -31,13 +30,20 @@ public static class GemmBackward
             Guard.ThrowArgument($"rows {p0}..{p1} are outside 0..{k}.", nameof(p0));
         }
 
-        switch (Simd.Path)
-        {
-            case SimdPath.Vector512: TransposeMultiply<Simd512, Vector512<float>>(x, m, k, dz, n, dw, p0, p1); break;
-            case SimdPath.Vector256: TransposeMultiply<Simd256, Vector256<float>>(x, m, k, dz, n, dw, p0, p1); break;
-            case SimdPath.Vector128: TransposeMultiply<Simd128, Vector128<float>>(x, m, k, dz, n, dw, p0, p1); break;
-            default: TransposeMultiply<Scalar1, float>(x, m, k, dz, n, dw, p0, p1); break;
-        }
+        var call = new TransposeMultiplyCall(x, m, k, dz, n, dw, p0, p1);
+        VectorDispatch.Run(ref call);
+    }
+
+    private readonly ref struct TransposeMultiplyCall(ReadOnlySpan<float> x, int m, int k, ReadOnlySpan<float> dz, int n, Span<float> dw, int p0, int p1)
+        : IVectorKernel
+    {
+        private readonly ReadOnlySpan<float> _x = x;
+        private readonly ReadOnlySpan<float> _dz = dz;
+        private readonly Span<float> _dw = dw;
+
+        public void Run<TSimd, TVec>()
+            where TSimd : struct, ISimd<TVec>
+            where TVec : struct => TransposeMultiply<TSimd, TVec>(_x, m, k, _dz, n, _dw, p0, p1);
     }
 
     /// <summary>db: [n] = the column sums of dz: [m x n], summed over rows in order.</summary>
@@ -85,8 +91,8 @@ public static class GemmBackward
                 for (int r = 0; r < m; r++)
                 {
                     ref float zr = ref Unsafe.Add(ref zs, r * n + j);
-                    TVec g0 = PartialVector.Load<TSimd, TVec>(ref zr, cols0, ref scratch);
-                    TVec g1 = cols1 > 0 ? PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref zr, w), cols1, ref Unsafe.Add(ref scratch, 16)) : TSimd.Zero;
+                    TVec g0 = TSimd.LoadFirst(ref zr, cols0, ref scratch);
+                    TVec g1 = cols1 > 0 ? TSimd.LoadFirst(ref Unsafe.Add(ref zr, w), cols1, ref Unsafe.Add(ref scratch, 16)) : TSimd.Zero;
                     ref float xr = ref Unsafe.Add(ref xs, r * k + p);
                     TVec x0 = TSimd.Broadcast(xr);
                     TVec x1 = TSimd.Broadcast(Unsafe.Add(ref xr, 1));
@@ -103,16 +109,16 @@ public static class GemmBackward
                 }
 
                 ref float d = ref Unsafe.Add(ref ws, p * n + j);
-                PartialVector.Store<TSimd, TVec>(a00, ref d, cols0, ref scratch);
-                PartialVector.Store<TSimd, TVec>(a10, ref Unsafe.Add(ref d, n), cols0, ref scratch);
-                PartialVector.Store<TSimd, TVec>(a20, ref Unsafe.Add(ref d, 2 * n), cols0, ref scratch);
-                PartialVector.Store<TSimd, TVec>(a30, ref Unsafe.Add(ref d, 3 * n), cols0, ref scratch);
+                TSimd.StoreFirst(a00, ref d, cols0, ref scratch);
+                TSimd.StoreFirst(a10, ref Unsafe.Add(ref d, n), cols0, ref scratch);
+                TSimd.StoreFirst(a20, ref Unsafe.Add(ref d, 2 * n), cols0, ref scratch);
+                TSimd.StoreFirst(a30, ref Unsafe.Add(ref d, 3 * n), cols0, ref scratch);
                 if (cols1 > 0)
                 {
-                    PartialVector.Store<TSimd, TVec>(a01, ref Unsafe.Add(ref d, w), cols1, ref scratch);
-                    PartialVector.Store<TSimd, TVec>(a11, ref Unsafe.Add(ref d, n + w), cols1, ref scratch);
-                    PartialVector.Store<TSimd, TVec>(a21, ref Unsafe.Add(ref d, 2 * n + w), cols1, ref scratch);
-                    PartialVector.Store<TSimd, TVec>(a31, ref Unsafe.Add(ref d, 3 * n + w), cols1, ref scratch);
+                    TSimd.StoreFirst(a01, ref Unsafe.Add(ref d, w), cols1, ref scratch);
+                    TSimd.StoreFirst(a11, ref Unsafe.Add(ref d, n + w), cols1, ref scratch);
+                    TSimd.StoreFirst(a21, ref Unsafe.Add(ref d, 2 * n + w), cols1, ref scratch);
+                    TSimd.StoreFirst(a31, ref Unsafe.Add(ref d, 3 * n + w), cols1, ref scratch);
                 }
             }
 
@@ -123,18 +129,18 @@ public static class GemmBackward
                 {
                     ref float zr = ref Unsafe.Add(ref zs, r * n + j);
                     TVec xv = TSimd.Broadcast(Unsafe.Add(ref xs, r * k + p));
-                    a0 = TSimd.MulAdd(xv, PartialVector.Load<TSimd, TVec>(ref zr, cols0, ref scratch), a0);
+                    a0 = TSimd.MulAdd(xv, TSimd.LoadFirst(ref zr, cols0, ref scratch), a0);
                     if (cols1 > 0)
                     {
-                        a1 = TSimd.MulAdd(xv, PartialVector.Load<TSimd, TVec>(ref Unsafe.Add(ref zr, w), cols1, ref Unsafe.Add(ref scratch, 16)), a1);
+                        a1 = TSimd.MulAdd(xv, TSimd.LoadFirst(ref Unsafe.Add(ref zr, w), cols1, ref Unsafe.Add(ref scratch, 16)), a1);
                     }
                 }
 
                 ref float d = ref Unsafe.Add(ref ws, p * n + j);
-                PartialVector.Store<TSimd, TVec>(a0, ref d, cols0, ref scratch);
+                TSimd.StoreFirst(a0, ref d, cols0, ref scratch);
                 if (cols1 > 0)
                 {
-                    PartialVector.Store<TSimd, TVec>(a1, ref Unsafe.Add(ref d, w), cols1, ref scratch);
+                    TSimd.StoreFirst(a1, ref Unsafe.Add(ref d, w), cols1, ref scratch);
                 }
             }
         }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using NnSimd.Internal;
 
 namespace NnSimd.Kernels;
@@ -107,13 +106,18 @@ public static class Softmax
 
     private static void ShortRows(ReadOnlySpan<float> x, int cols, Span<float> y)
     {
-        switch (Simd.Path)
-        {
-            case SimdPath.Vector512: ShortRows<Simd512, Vector512<float>>(x, cols, y); break;
-            case SimdPath.Vector256: ShortRows<Simd256, Vector256<float>>(x, cols, y); break;
-            case SimdPath.Vector128: ShortRows<Simd128, Vector128<float>>(x, cols, y); break;
-            default: ShortRows<Scalar1, float>(x, cols, y); break;
-        }
+        var call = new ShortRowsCall(x, cols, y);
+        VectorDispatch.Run(ref call);
+    }
+
+    private readonly ref struct ShortRowsCall(ReadOnlySpan<float> x, int cols, Span<float> y) : IVectorKernel
+    {
+        private readonly ReadOnlySpan<float> _x = x;
+        private readonly Span<float> _y = y;
+
+        public void Run<TSimd, TVec>()
+            where TSimd : struct, ISimd<TVec>
+            where TVec : struct => ShortRows<TSimd, TVec>(_x, cols, _y);
     }
 
     /// <summary>
@@ -166,13 +170,18 @@ public static class Softmax
     /// <summary>One row, x and y of equal length (same span allowed).</summary>
     internal static void Row(ReadOnlySpan<float> x, Span<float> y, bool log)
     {
-        switch (Simd.Path)
-        {
-            case SimdPath.Vector512: Row<Simd512, Vector512<float>>(x, y, log); break;
-            case SimdPath.Vector256: Row<Simd256, Vector256<float>>(x, y, log); break;
-            case SimdPath.Vector128: Row<Simd128, Vector128<float>>(x, y, log); break;
-            default: Row<Scalar1, float>(x, y, log); break;
-        }
+        var call = new RowCall(x, y, log);
+        VectorDispatch.Run(ref call);
+    }
+
+    private readonly ref struct RowCall(ReadOnlySpan<float> x, Span<float> y, bool log) : IVectorKernel
+    {
+        private readonly ReadOnlySpan<float> _x = x;
+        private readonly Span<float> _y = y;
+
+        public void Run<TSimd, TVec>()
+            where TSimd : struct, ISimd<TVec>
+            where TVec : struct => Row<TSimd, TVec>(_x, _y, log);
     }
 
     [SkipLocalsInit]
@@ -198,7 +207,7 @@ public static class Softmax
         int i = 0;
         for (; i <= n - w; i += w)
         {
-            TVec e = TSimd.Exp(TSimd.Subtract(TSimd.Load(ref Unsafe.Add(ref xs, i)), shift));
+            TVec e = TSimd.Apply<ExpOp>(TSimd.Subtract(TSimd.Load(ref Unsafe.Add(ref xs, i)), shift));
             acc = TSimd.Add(acc, e);
             if (!log)
             {
@@ -214,7 +223,7 @@ public static class Softmax
             block.Fill(float.NegativeInfinity);
             x[i..].CopyTo(block);
             ref float b = ref MemoryMarshal.GetReference(block);
-            TVec e = TSimd.Exp(TSimd.Subtract(TSimd.Load(ref b), shift));
+            TVec e = TSimd.Apply<ExpOp>(TSimd.Subtract(TSimd.Load(ref b), shift));
             sum += TSimd.Sum(e);
             if (!log)
             {
@@ -276,7 +285,7 @@ public static class Softmax
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
-        TVec e = TSimd.Exp(TSimd.Subtract(v, TSimd.Broadcast(max)));
+        TVec e = TSimd.Apply<ExpOp>(TSimd.Subtract(v, TSimd.Broadcast(max)));
         return TSimd.Divide(e, TSimd.Broadcast(TSimd.Sum(e)));
     }
 

@@ -1,8 +1,19 @@
+using NnSimd.Internal;
+
 namespace NnSimd.Kernels;
 
 /// <summary>
-/// Block sizes of the GEMM, in one place. The panel width NR is one vector of the chosen path (16 floats with
-/// Vector512, 8 with Vector256, 4 with Vector128, 1 scalar), so a panel row is one load.
+/// Block sizes of the GEMM, in one place. The panel width NR is one vector of the chosen path
+/// (<see cref="ISimd{TVec}.Count"/>: 16 floats with Vector512, 8 with Vector256, 4 with Vector128, 1 scalar), so a
+/// panel row is one load. How the blocks nest:
+/// <code>
+/// for kc0 in 0..k step KC                 depth blocks                           (MacroKernel)
+///   for i0 in 0..m step MC                rows blocks                            (MacroKernel)
+///     for j in 0..panels step 1..3        groups of 1..3 panels of NR columns    (MacroKernel)
+///       for i in i0..end step MR          MR x 1..3 NR tiles, then one 4-row one  (MicroKernel)
+///     for each of the last 0..3 rows      1 x 1..4 NR                            (RowKernel)
+///     at the last depth block             tail columns, dot products over all k  (TailKernel)
+/// </code>
 /// </summary>
 internal static class GemmBlocking
 {
@@ -15,8 +26,8 @@ internal static class GemmBlocking
     /// keeps both FMA pipes fed; 4 panels go as 2 + 2 rather than 3 + 1, since an 8 x 1 tile loads 9 values per
     /// 8 FMAs. With 16 registers (AVX2, SSE) anything wider than 8 x 1 would spill.
     /// </summary>
-    public static int TilePanels(int lanes, int remaining) =>
-        lanes != 16 ? 1 :
+    public static int TilePanels(int registers, int remaining) =>
+        registers < 32 ? 1 :
         remaining >= 3 && remaining != 4 ? 3 :
         Math.Min(remaining, 2);
 

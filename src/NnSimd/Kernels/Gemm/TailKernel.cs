@@ -1,0 +1,198 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NnSimd.Internal;
+
+namespace NnSimd.Kernels;
+
+/// <summary>
+/// The tail columns of B (see <see cref="PackedMatrix.UsesTail"/>): the few columns left after the whole panels,
+/// each stored contiguously over k. A skinny product (784 x 2 against 16 lanes) is cheaper as dot products with k in
+/// the lanes than as a padded panel; this is the small-shape path BLIS recommends beside the packed one.
+/// </summary>
+internal static class TailKernel
+{
+    // a: rows [i0, end) of [m, k], tail columns of b: [tails][k] (stride TailStride), c: [m, n] columns [n - tails, n).
+    /// <summary>
+    /// The tail columns of B (see <see cref="PackedMatrix.UsesTail"/>) for rows [i0, end), over the whole depth:
+    /// dot products with k in the lanes, then bias and activation over each row's tail as one partial vector (the
+    /// same vector code as every other column, so fused and unfused results stay bitwise equal).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TSimd, TVec, TEpi>(ref float a0, int i0, int end, int k, PackedMatrix b, ReadOnlySpan<float> bias, ref float c0, ref float scratch)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TEpi : IEpilogue
+    {
+        int n = b.Columns;
+        int t0 = b.PanelColumns;
+        int tails = b.TailColumns;
+        for (int t = 0; t < tails; t += 2)
+        {
+            ref float w0 = ref b.Tail(t);
+            ref float c = ref Unsafe.Add(ref c0, t0 + t);
+            int i = i0;
+            if (t + 1 < tails)
+            {
+                ref float w1 = ref b.Tail(t + 1);
+                if (TSimd.Registers >= 32) // 8 rows x 2 columns: 16 accumulators and their loads; with 16 registers they would spill
+                {
+                    for (; i + 8 <= end; i += 8)
+                    {
+                        DotTile<TSimd, TVec, Rows8, Panels2>(ref Unsafe.Add(ref a0, i * k), k, ref w0, ref w1, ref Unsafe.Add(ref c, i * n), n);
+                    }
+                }
+
+                for (; i + 4 <= end; i += 4)
+                {
+                    DotTile<TSimd, TVec, Rows4, Panels2>(ref Unsafe.Add(ref a0, i * k), k, ref w0, ref w1, ref Unsafe.Add(ref c, i * n), n);
+                }
+
+                for (; i < end; i++)
+                {
+                    DotTile<TSimd, TVec, Rows1, Panels2>(ref Unsafe.Add(ref a0, i * k), k, ref w0, ref w1, ref Unsafe.Add(ref c, i * n), n);
+                }
+            }
+            else
+            {
+                for (; i + 4 <= end; i += 4)
+                {
+                    DotTile<TSimd, TVec, Rows4, Panels1>(ref Unsafe.Add(ref a0, i * k), k, ref w0, ref w0, ref Unsafe.Add(ref c, i * n), n);
+                }
+
+                for (; i < end; i++)
+                {
+                    DotTile<TSimd, TVec, Rows1, Panels1>(ref Unsafe.Add(ref a0, i * k), k, ref w0, ref w0, ref Unsafe.Add(ref c, i * n), n);
+                }
+            }
+        }
+
+        if (bias.IsEmpty && TEpi.IsIdentity)
+        {
+            return;
+        }
+
+        TVec tailBias = bias.IsEmpty ? TSimd.Zero : TSimd.LoadFirst(ref Unsafe.AsRef(in bias[t0]), tails, ref scratch);
+        int deferred = 0;
+        for (int i = i0; i < end; i++)
+        {
+            ref float row = ref Unsafe.Add(ref c0, (i * n) + t0);
+            TVec v = TEpi.Apply<TSimd, TVec>(TSimd.LoadFirst(ref row, tails, ref scratch), tailBias, tails, ref deferred, 0);
+            TSimd.StoreFirst(v, ref row, tails, ref scratch);
+        }
+
+        // Only element-wise epilogues reach here: a row-wise one needs each row in one panel, so no tail columns.
+        System.Diagnostics.Debug.Assert(deferred == 0, "a row-wise epilogue over tail columns");
+    }
+
+    /// <summary>
+    /// TRows rows of A (stride <paramref name="k"/>) dotted with TCols tail columns (<paramref name="w0"/>,
+    /// <paramref name="w1"/>) into c (stride <paramref name="ldc"/>): one accumulator per pair with k in the lanes,
+    /// summed across, then the last k % lanes products added in order. The order depends on k and the path only,
+    /// never on the row count, so a row's result is the same in any tile.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotTile<TSimd, TVec, TRows, TCols>(ref float a, int k, ref float w0, ref float w1, ref float c, int ldc)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TRows : IRowCount
+        where TCols : IRowCount
+    {
+        int w = TSimd.Count;
+        int full = k - (k % w);
+        TVec s00 = TSimd.Zero, s01 = TSimd.Zero, s10 = TSimd.Zero, s11 = TSimd.Zero;
+        TVec s20 = TSimd.Zero, s21 = TSimd.Zero, s30 = TSimd.Zero, s31 = TSimd.Zero;
+        TVec s40 = TSimd.Zero, s41 = TSimd.Zero, s50 = TSimd.Zero, s51 = TSimd.Zero;
+        TVec s60 = TSimd.Zero, s61 = TSimd.Zero, s70 = TSimd.Zero, s71 = TSimd.Zero;
+        ref float a1 = ref Unsafe.Add(ref a, TRows.Count > 1 ? k : 0);
+        ref float a2 = ref Unsafe.Add(ref a, TRows.Count > 2 ? 2 * k : 0);
+        ref float a3 = ref Unsafe.Add(ref a, TRows.Count > 2 ? 3 * k : 0);
+        ref float a4 = ref Unsafe.Add(ref a, TRows.Count > 4 ? 4 * k : 0);
+        ref float a5 = ref Unsafe.Add(ref a, TRows.Count > 4 ? 5 * k : 0);
+        ref float a6 = ref Unsafe.Add(ref a, TRows.Count > 4 ? 6 * k : 0);
+        ref float a7 = ref Unsafe.Add(ref a, TRows.Count > 4 ? 7 * k : 0);
+        for (int q = 0; q < full; q += w)
+        {
+            TVec v0 = TSimd.Load(ref Unsafe.Add(ref w0, q));
+            TVec v1 = TCols.Count > 1 ? TSimd.Load(ref Unsafe.Add(ref w1, q)) : v0;
+            TVec x = TSimd.Load(ref Unsafe.Add(ref a, q));
+            s00 = TSimd.MulAdd(x, v0, s00);
+            if (TCols.Count > 1) { s01 = TSimd.MulAdd(x, v1, s01); }
+            if (TRows.Count > 1)
+            {
+                x = TSimd.Load(ref Unsafe.Add(ref a1, q));
+                s10 = TSimd.MulAdd(x, v0, s10);
+                if (TCols.Count > 1) { s11 = TSimd.MulAdd(x, v1, s11); }
+            }
+
+            if (TRows.Count > 2)
+            {
+                x = TSimd.Load(ref Unsafe.Add(ref a2, q));
+                s20 = TSimd.MulAdd(x, v0, s20);
+                if (TCols.Count > 1) { s21 = TSimd.MulAdd(x, v1, s21); }
+                x = TSimd.Load(ref Unsafe.Add(ref a3, q));
+                s30 = TSimd.MulAdd(x, v0, s30);
+                if (TCols.Count > 1) { s31 = TSimd.MulAdd(x, v1, s31); }
+            }
+
+            if (TRows.Count > 4)
+            {
+                x = TSimd.Load(ref Unsafe.Add(ref a4, q));
+                s40 = TSimd.MulAdd(x, v0, s40);
+                if (TCols.Count > 1) { s41 = TSimd.MulAdd(x, v1, s41); }
+                x = TSimd.Load(ref Unsafe.Add(ref a5, q));
+                s50 = TSimd.MulAdd(x, v0, s50);
+                if (TCols.Count > 1) { s51 = TSimd.MulAdd(x, v1, s51); }
+                x = TSimd.Load(ref Unsafe.Add(ref a6, q));
+                s60 = TSimd.MulAdd(x, v0, s60);
+                if (TCols.Count > 1) { s61 = TSimd.MulAdd(x, v1, s61); }
+                x = TSimd.Load(ref Unsafe.Add(ref a7, q));
+                s70 = TSimd.MulAdd(x, v0, s70);
+                if (TCols.Count > 1) { s71 = TSimd.MulAdd(x, v1, s71); }
+            }
+        }
+
+        c = DotFinish<TSimd, TVec>(s00, ref a, ref w0, full, k);
+        if (TCols.Count > 1) { Unsafe.Add(ref c, 1) = DotFinish<TSimd, TVec>(s01, ref a, ref w1, full, k); }
+        if (TRows.Count > 1)
+        {
+            Unsafe.Add(ref c, ldc) = DotFinish<TSimd, TVec>(s10, ref a1, ref w0, full, k);
+            if (TCols.Count > 1) { Unsafe.Add(ref c, ldc + 1) = DotFinish<TSimd, TVec>(s11, ref a1, ref w1, full, k); }
+        }
+
+        if (TRows.Count > 2)
+        {
+            Unsafe.Add(ref c, 2 * ldc) = DotFinish<TSimd, TVec>(s20, ref a2, ref w0, full, k);
+            if (TCols.Count > 1) { Unsafe.Add(ref c, (2 * ldc) + 1) = DotFinish<TSimd, TVec>(s21, ref a2, ref w1, full, k); }
+            Unsafe.Add(ref c, 3 * ldc) = DotFinish<TSimd, TVec>(s30, ref a3, ref w0, full, k);
+            if (TCols.Count > 1) { Unsafe.Add(ref c, (3 * ldc) + 1) = DotFinish<TSimd, TVec>(s31, ref a3, ref w1, full, k); }
+        }
+
+        if (TRows.Count > 4)
+        {
+            Unsafe.Add(ref c, 4 * ldc) = DotFinish<TSimd, TVec>(s40, ref a4, ref w0, full, k);
+            if (TCols.Count > 1) { Unsafe.Add(ref c, (4 * ldc) + 1) = DotFinish<TSimd, TVec>(s41, ref a4, ref w1, full, k); }
+            Unsafe.Add(ref c, 5 * ldc) = DotFinish<TSimd, TVec>(s50, ref a5, ref w0, full, k);
+            if (TCols.Count > 1) { Unsafe.Add(ref c, (5 * ldc) + 1) = DotFinish<TSimd, TVec>(s51, ref a5, ref w1, full, k); }
+            Unsafe.Add(ref c, 6 * ldc) = DotFinish<TSimd, TVec>(s60, ref a6, ref w0, full, k);
+            if (TCols.Count > 1) { Unsafe.Add(ref c, (6 * ldc) + 1) = DotFinish<TSimd, TVec>(s61, ref a6, ref w1, full, k); }
+            Unsafe.Add(ref c, 7 * ldc) = DotFinish<TSimd, TVec>(s70, ref a7, ref w0, full, k);
+            if (TCols.Count > 1) { Unsafe.Add(ref c, (7 * ldc) + 1) = DotFinish<TSimd, TVec>(s71, ref a7, ref w1, full, k); }
+        }
+    }
+
+    /// <summary>The lanes of a dot-product accumulator summed, then the products past the last whole vector, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float DotFinish<TSimd, TVec>(TVec sum, ref float a, ref float w, int full, int k)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        float s = TSimd.Sum(sum);
+        for (int q = full; q < k; q++)
+        {
+            s = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, q), Unsafe.Add(ref w, q), s);
+        }
+
+        return s;
+    }
+}
