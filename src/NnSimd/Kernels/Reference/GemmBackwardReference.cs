@@ -7,30 +7,20 @@ namespace NnSimd.Kernels.Reference;
 /// </summary>
 internal static class GemmBackwardReference
 {
-    // x: [m, k], dz: [m, n] -> dw: [k, n], dw[p, j] = sum over r of x[r, p] dz[r, j]
+    // x: [m, k], dz: [m, n] -> dw: [k, n], dw[p, j] = sum over r of x[r, p] dz[r, j]: the forward product of x^T and dz
     public static double[] TransposeMultiply(
         ReadOnlySpan<float> x, int m, int k, ReadOnlySpan<float> dz, int n, out double[] magnitude)
     {
-        var dw = new double[k * n];
-        magnitude = new double[k * n];
-        for (int p = 0; p < k; p++)
+        var xT = new float[k * m];
+        for (int r = 0; r < m; r++)
         {
-            for (int j = 0; j < n; j++)
+            for (int p = 0; p < k; p++)
             {
-                double sum = 0, mag = 0;
-                for (int r = 0; r < m; r++)
-                {
-                    double term = (double)x[r * k + p] * dz[r * n + j];
-                    sum += term;
-                    mag += Math.Abs(term);
-                }
-
-                dw[p * n + j] = sum;
-                magnitude[p * n + j] = mag;
+                xT[p * m + r] = x[r * k + p];
             }
         }
 
-        return dw;
+        return GemmReference.Multiply(xT, k, m, dz, n, [], Activation.Identity, out magnitude);
     }
 
     // dz: [m, n] -> db: [n], db[j] = sum over r of dz[r, j]

@@ -3,7 +3,7 @@ namespace NnSimd.Kernels.Reference;
 /// <summary>
 /// The batch-mean losses and their gradients in float64, the oracles for <see cref="Losses"/>: mean squared error
 /// E = 1/2 sum (y - t)^2 per row, and cross-entropy of softmax E = -sum t log softmax(z) per row, with
-/// log softmax(z) = z - logsumexp(z) taken after shifting by the row's max (finite rows). Each returns the loss
+/// log softmax(z) from <see cref="SoftmaxReference.LogRow(ReadOnlySpan{double})"/> (finite rows). Each returns the loss
 /// and gives the gradient of the batch mean, so every row's gradient is divided by the number of rows. Inputs are
 /// float64 so a gradient check can also evaluate them at weights moved by less than a float32 ulp.
 /// </summary>
@@ -33,26 +33,12 @@ internal static class LossesReference
         dLogits = new double[logits.Length];
         for (int r = 0; r < rows; r++)
         {
-            ReadOnlySpan<double> z = logits.Slice(r * cols, cols);
-            double max = double.NegativeInfinity;
-            foreach (double v in z)
-            {
-                max = Math.Max(max, v);
-            }
-
-            double sum = 0;
-            foreach (double v in z)
-            {
-                sum += Math.Exp(v - max);
-            }
-
-            double logSum = max + Math.Log(sum);
+            double[] logP = SoftmaxReference.LogRow(logits.Slice(r * cols, cols));
             for (int j = 0; j < cols; j++)
             {
-                double logP = z[j] - logSum;
                 double tj = t[r * cols + j];
-                loss -= tj * logP;
-                dLogits[r * cols + j] = (Math.Exp(logP) - tj) / rows;
+                loss -= tj * logP[j];
+                dLogits[r * cols + j] = (Math.Exp(logP[j]) - tj) / rows;
             }
         }
 
