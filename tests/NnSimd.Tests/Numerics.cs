@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace NnSimd.Tests;
 
 /// <summary>Error measures against a float64 reference.</summary>
@@ -34,6 +36,45 @@ internal static class Numerics
         }
 
         return Math.Abs(actual - expected) / Ulp(expected);
+    }
+
+    /// <summary>
+    /// Checks a float32 tensor against its float64 reference, element i within <paramref name="bound"/>(i) (NaN
+    /// where the reference is NaN, the same infinity where it is infinite). A failure names the tensor, how many
+    /// elements are out, the worst one and the tensor's max |difference|. Returns that max |difference|.
+    /// </summary>
+    public static double AssertWithin(string tensor, ReadOnlySpan<float> actual, ReadOnlySpan<double> expected, Func<int, double> bound)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double max = 0, worstExcess = 0;
+        int worst = -1, outside = 0;
+        for (int i = 0; i < actual.Length; i++)
+        {
+            double e = expected[i];
+            double diff = double.IsNaN(e) ? (float.IsNaN(actual[i]) ? 0 : double.PositiveInfinity)
+                : actual[i] == e ? 0
+                : Math.Abs(actual[i] - e);
+            max = Math.Max(max, double.IsNaN(diff) ? double.PositiveInfinity : diff);
+            double excess = diff - bound(i);
+            if (!(excess <= 0))
+            {
+                outside++;
+                if (worst < 0 || excess > worstExcess || double.IsNaN(excess))
+                {
+                    worst = i;
+                    worstExcess = excess;
+                }
+            }
+        }
+
+        if (worst >= 0)
+        {
+            Assert.Fail(
+                $"{tensor}: {outside} of {actual.Length} elements outside the bound, max |difference| {max:E3}; " +
+                $"worst [{worst}] = {actual[worst]:R}, expected {expected[worst]:R}, bound {bound(worst):E3}");
+        }
+
+        return max;
     }
 
     public static float[] Random(Random rng, int length, float scale = 1f)

@@ -1,3 +1,4 @@
+using NnSimd.Kernels.Reference;
 using NnSimd.Training;
 using Xunit;
 
@@ -73,7 +74,8 @@ public class GradientCheckTests
     /// <summary>The batch-mean loss in float64.</summary>
     private static double Loss64(int[] widths, double[][] w, double[][] b, float[] x, byte[] labels, Activation hidden, Loss loss)
     {
-        double total = 0;
+        int classes = widths[^1];
+        var outputs = new double[Batch * classes];
         for (int r = 0; r < Batch; r++)
         {
             double[] a = x.Skip(r * widths[0]).Take(widths[0]).Select(v => (double)v).ToArray();
@@ -89,25 +91,14 @@ public class GradientCheckTests
                     }
                 }
 
-                a = l < 2 ? z.Select(v => NnSimd.Kernels.Reference.ActivationsReference.Apply(hidden, v)).ToArray() : z;
+                a = l < 2 ? z.Select(v => ActivationsReference.Apply(hidden, v)).ToArray() : z;
             }
 
-            if (loss == Loss.CrossEntropy)
-            {
-                double max = a.Max();
-                double lse = max + Math.Log(a.Sum(v => Math.Exp(v - max)));
-                total += lse - a[labels[r]];
-            }
-            else
-            {
-                for (int j = 0; j < a.Length; j++)
-                {
-                    double d = a[j] - (j == labels[r] ? 1 : 0);
-                    total += 0.5 * d * d;
-                }
-            }
+            a.CopyTo(outputs, r * classes);
         }
 
-        return total / Batch;
+        return loss == Loss.CrossEntropy
+            ? LossesReference.SoftmaxCrossEntropy(outputs, labels, classes, out _)
+            : LossesReference.MeanSquaredError(outputs, LossesReference.OneHot(labels, classes), classes, out _);
     }
 }

@@ -29,14 +29,26 @@ internal static class SoftmaxReference
 
     public static double[] LogRow(ReadOnlySpan<float> x)
     {
+        var wide = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            wide[i] = x[i];
+        }
+
+        return LogRow(wide);
+    }
+
+    /// <summary>log softmax(x) = x - max - log(sum(exp(x - max))), for float64 rows (a loss at weights a gradient check moves).</summary>
+    public static double[] LogRow(ReadOnlySpan<double> x)
+    {
         double max = double.NegativeInfinity;
-        foreach (float v in x)
+        foreach (double v in x)
         {
             max = Math.Max(max, v);
         }
 
         double sum = 0;
-        foreach (float v in x)
+        foreach (double v in x)
         {
             sum += Math.Exp(v - max);
         }
