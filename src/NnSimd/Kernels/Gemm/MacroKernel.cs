@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NnSimd.Internal;
@@ -21,6 +22,8 @@ internal static class MacroKernel
         where TVec : struct
         where TEpi : IEpilogue
     {
+        Debug.Assert(a.Length >= m * k && c.Length >= m * b.Columns && (bias.IsEmpty || bias.Length == b.Columns) && b.Rows == k,
+            "Gemm.Multiply checked the shapes");
         int n = b.Columns;
         int w = TSimd.Count;
         ref float a0 = ref MemoryMarshal.GetReference(a);

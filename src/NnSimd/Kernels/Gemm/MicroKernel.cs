@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NnSimd.Internal;
@@ -25,6 +26,8 @@ internal static class MicroKernel
         where TRows : IRowCount
         where TPanels : IRowCount
     {
+        Debug.Assert(t.Depth > 0 && t.Lda >= t.Depth && t.Ldc >= t.Cols0, "a tile needs depth, and strides that cover it");
+        Debug.Assert(t.Cols0 is > 0 and <= 16 && (TPanels.Count < 2 || t.Cols1 > 0) && (TPanels.Count < 3 || t.Cols2 > 0), "every panel of a tile has a real column");
         int w = TSimd.Count;
         int lda = t.Lda;
         int ldc = t.Ldc;

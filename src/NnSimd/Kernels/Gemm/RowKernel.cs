@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NnSimd.Internal;
@@ -22,6 +23,7 @@ internal static class RowKernel
         where TEpi : IEpilogue
         where TPanels : IRowCount
     {
+        Debug.Assert(depth > 0 && j0 + TPanels.Count <= b.Panels && kc0 + depth <= b.Rows, "the row's panels and depth lie inside B");
         int w = TSimd.Count;
         int n = b.Columns;
         int col0 = j0 * w;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NnSimd.Internal;
@@ -23,6 +24,7 @@ internal static class TailKernel
         where TVec : struct
         where TEpi : IEpilogue
     {
+        Debug.Assert(b.TailColumns is > 0 and < 16 && k == b.Rows && end > i0, "tail columns are fewer than a panel");
         int n = b.Columns;
         int t0 = b.PanelColumns;
         int tails = b.TailColumns;
@@ -81,7 +83,7 @@ internal static class TailKernel
         }
 
         // Only element-wise epilogues reach here: a row-wise one needs each row in one panel, so no tail columns.
-        System.Diagnostics.Debug.Assert(deferred == 0, "a row-wise epilogue over tail columns");
+        Debug.Assert(deferred == 0, "a row-wise epilogue over tail columns");
     }
 
     /// <summary>
@@ -98,6 +100,7 @@ internal static class TailKernel
         where TRows : IRowCount
         where TCols : IRowCount
     {
+        Debug.Assert(k > 0 && TRows.Count is 1 or 4 or 8 && TCols.Count is 1 or 2, "a dot tile of 1, 4 or 8 rows by 1 or 2 columns");
         int w = TSimd.Count;
         int full = k - (k % w);
         TVec s00 = TSimd.Zero, s01 = TSimd.Zero, s10 = TSimd.Zero, s11 = TSimd.Zero;
