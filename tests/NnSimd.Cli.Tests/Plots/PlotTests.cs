@@ -1,10 +1,10 @@
-using NnSimd.Cli.Data;
 using NnSimd.Cli.Plots;
+using NnSimd.Data;
 using NnSimd.IO;
 using NnSimd.Training;
 using Xunit;
 
-namespace NnSimd.Tests.Cli;
+namespace NnSimd.Cli.Tests.Plots;
 
 /// <summary>The figures the CLI draws and the names it puts on classes.</summary>
 public class PlotTests
@@ -38,6 +38,20 @@ public class PlotTests
     {
         byte[] png = TrainingCurves.Render([(0.52, 0.84, 0.83)], "one epoch", Loss.CrossEntropy);
         Assert.Equal(PngSignature, png[..4]);
+    }
+
+    [Fact]
+    public void A_png_replaces_the_old_file_whole_and_leaves_no_temporary()
+    {
+        string dir = TestData.TempDirectory();
+        string path = Path.Combine(dir, "figure.png");
+        File.WriteAllText(path, "old");
+        byte[] png = TrainingCurves.Render([(0.52, 0.84, 0.83)], "one epoch", Loss.CrossEntropy);
+        Png.Write(path, png);
+        Assert.Equal(png, File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFiles(dir));
+        Assert.Throws<DirectoryNotFoundException>(() => Png.Write(Path.Combine(dir, "missing", "figure.png"), png));
+        Assert.Equal([path], Directory.GetFiles(dir));
     }
 
     [Fact]
