@@ -6,20 +6,10 @@ using Xunit;
 
 namespace NnSimd.Cli.Tests.Plots;
 
-/// <summary>The figures the CLI draws and the names it puts on classes.</summary>
+/// <summary>The figures the CLI draws.</summary>
 public class PlotTests
 {
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G'];
-
-    [Fact]
-    public void Fashion_mnist_labels_have_their_names_and_mnist_labels_stay_digits()
-    {
-        Assert.Equal(10, ClassNames.FashionMnist.Count);
-        Assert.Equal("T-shirt/top", ClassNames.Of("fashion-mnist", 0));
-        Assert.Equal("Sneaker", ClassNames.Of("fashion-mnist", 7));
-        Assert.Equal("Ankle boot", ClassNames.Of("fashion-mnist", 9));
-        Assert.Equal("7", ClassNames.Of("mnist", 7));
-    }
 
     [Theory]
     [InlineData(1, new[] { 1 })]
