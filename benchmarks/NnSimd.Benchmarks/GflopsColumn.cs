@@ -3,7 +3,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using NnSimd.Cli.Bench;
+using NnSimd.Bench;
 
 namespace NnSimd.Benchmarks;
 

@@ -40,7 +40,7 @@ public class ExportTests
     public void A_step_activation_is_refused_and_nothing_is_written()
     {
         var network = new Network(new DenseLayer([1f, 2f], [0f], 2, 1, Activation.Step));
-        string path = Path.Combine(Fixtures.TempDirectory(), "step.onnx");
+        string path = Path.Combine(TestData.TempDirectory(), "step.onnx");
         var e = Assert.Throws<NotSupportedException>(() => OnnxModel.Save(network, path));
         Assert.Contains("step activation has no ONNX operator", e.Message);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!));
@@ -58,7 +58,7 @@ public class ExportTests
 
     internal static string Export(Network network)
     {
-        string path = Path.Combine(Fixtures.TempDirectory(), "model.onnx");
+        string path = Path.Combine(TestData.TempDirectory(), "model.onnx");
         OnnxModel.Save(network, path);
         return path;
     }

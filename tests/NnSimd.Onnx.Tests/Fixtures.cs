@@ -14,34 +14,13 @@ internal static class Fixtures
 
     public static readonly int[] Opsets = [9, 17];
 
-    public static string Directory => Path.Combine(RepositoryRoot, "tests", "fixtures", "models");
+    public static string Directory => Path.Combine(TestData.RepositoryRoot, "tests", "fixtures", "models");
 
     public static string Onnx(string name, int opset) => Path.Combine(Directory, $"{name}.opset{opset}.onnx");
 
     public static TensorData X(string name) => Npy.Read(Path.Combine(Directory, $"{name}.x.npy"));
 
     public static TensorData Y(string name) => Npy.Read(Path.Combine(Directory, $"{name}.y.npy"));
-
-    public static string RepositoryRoot
-    {
-        get
-        {
-            string? dir = AppContext.BaseDirectory;
-            while (dir is not null && !File.Exists(Path.Combine(dir, "NnSimd.sln")))
-            {
-                dir = Path.GetDirectoryName(dir);
-            }
-
-            return dir ?? throw new InvalidOperationException("NnSimd.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-
-    public static string TempDirectory()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "nnsimd-onnx-tests", Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(dir);
-        return dir;
-    }
 
     public static float[] Predict(Network network, float[] x)
     {

@@ -50,7 +50,7 @@ public class GraphVariantTests
                 break;
         }
 
-        string path = Path.Combine(Fixtures.TempDirectory(), "variant.onnx");
+        string path = Path.Combine(TestData.TempDirectory(), "variant.onnx");
         File.WriteAllBytes(path, model.ToByteArray());
         float[] x = Fixtures.X("seq_relu").RequireFloats();
         Network network = OnnxModel.Load(path);

@@ -18,7 +18,7 @@ public class HostileFileTests
 
     private static string Refusal(byte[] bytes, string name = "hostile.onnx")
     {
-        string path = Path.Combine(Fixtures.TempDirectory(), name);
+        string path = Path.Combine(TestData.TempDirectory(), name);
         File.WriteAllBytes(path, bytes);
         long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Assert.Throws<NnSimdFormatException>(() => OnnxModel.Load(path));
@@ -163,7 +163,7 @@ public class HostileFileTests
     [Fact]
     public void External_data_beside_the_model_loads_and_a_short_file_is_refused()
     {
-        string dir = Fixtures.TempDirectory();
+        string dir = TestData.TempDirectory();
         ModelProto model = Torch();
         TensorProto w = model.Graph.Initializer[0];
         File.WriteAllBytes(Path.Combine(dir, "weights.bin"), [.. new byte[16], .. w.RawData.ToByteArray()]);
@@ -181,7 +181,7 @@ public class HostileFileTests
     [Fact]
     public void A_link_out_of_the_models_folder()
     {
-        string dir = Fixtures.TempDirectory(), elsewhere = Fixtures.TempDirectory();
+        string dir = TestData.TempDirectory(), elsewhere = TestData.TempDirectory();
         File.WriteAllBytes(Path.Combine(elsewhere, "secret.bin"), new byte[364]);
         File.CreateSymbolicLink(Path.Combine(dir, "weights.bin"), Path.Combine(elsewhere, "secret.bin"));
         ModelProto model = Torch();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using NnSimd.Cli;
 using NnSimd.IO;
 using Xunit;
 
@@ -51,7 +50,7 @@ public partial class ReadmeExampleTests
 
         // What the blocks expect to find: the book's model converted as `nnsimd convert` does, the data folder.
         string dir = TestData.TempDirectory();
-        ModelFile.Save(ModelLoader.Load(TestData.SampleWeights), Path.Combine(dir, "book.safetensors"));
+        ModelFile.Save(ModelFile.Load(TestData.SampleWeights, [Activation.Sigmoid, Activation.Sigmoid, Activation.Softmax]), Path.Combine(dir, "book.safetensors"));
         foreach (string made in ReadmeModelFiles)
         {
             File.Copy(Path.Combine(FixtureFolder, made), Path.Combine(dir, made));

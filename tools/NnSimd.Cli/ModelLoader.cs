@@ -10,6 +10,9 @@ internal static class ModelLoader
     public static Activation[] BookActivations(int layers) =>
         [.. Enumerable.Repeat(Activation.Sigmoid, layers - 1), Activation.Softmax];
 
+    /// <summary>Activations as model files and <c>--activations</c> spell them: <c>sigmoid,sigmoid,softmax</c>.</summary>
+    public static string Spell(IEnumerable<Activation> activations) => string.Join(',', activations).ToLowerInvariant();
+
     /// <summary>
     /// The network in <paramref name="path"/> (its format told by its first bytes), with
     /// <paramref name="activations"/> if given, else those the file names; a pickle or .npz of W1..Wn (the

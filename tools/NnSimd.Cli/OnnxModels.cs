@@ -25,7 +25,7 @@ internal static class OnnxModels
 
         if (activations.Length != network.Layers.Count)
         {
-            throw new NnSimdFormatException(path, null, $"{network.Layers.Count} layers ({network}) but {activations.Length} activations ({ModelFile.FormatActivations(activations)}).");
+            throw new NnSimdFormatException(path, null, $"{network.Layers.Count} layers ({network}) but {activations.Length} activations ({ModelLoader.Spell(activations)}).");
         }
 
         try

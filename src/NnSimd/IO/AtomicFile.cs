@@ -5,7 +5,7 @@ namespace NnSimd.IO;
 /// the same directory, which is flushed and then renamed over the destination. A failure or an interrupted
 /// run leaves the destination untouched and removes the temporary file.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
     public static void Write(string path, Action<Stream> write)

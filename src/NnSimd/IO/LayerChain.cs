@@ -8,7 +8,12 @@ namespace NnSimd.IO;
 /// whether the weight is stored <c>[outputs, inputs]</c> as PyTorch's <c>nn.Linear</c> keeps it (then it is
 /// transposed to NnSimd's <c>[inputs, outputs]</c> as it loads).
 /// </summary>
-public sealed record LayerSource(string Weight, string Bias, int Inputs, int Outputs, bool Transposed);
+public sealed record LayerSource(string Weight, string Bias, int Inputs, int Outputs, bool Transposed)
+{
+    /// <summary>The layer as one line: <c>fc1.weight [13x7]^T + fc1.bias: 7 -> 13</c>.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Weight} [{(Transposed ? $"{Outputs}x{Inputs}]^T" : $"{Inputs}x{Outputs}]")} + {Bias}: {Inputs} -> {Outputs}");
+}
 
 /// <summary>
 /// Maps a set of named tensors onto a chain of dense layers. Two layouts are recognised: NnSimd's and the
@@ -17,7 +22,7 @@ public sealed record LayerSource(string Weight, string Bias, int Inputs, int Out
 /// A chain whose widths do not connect, a layer without its bias, or a tensor that fits neither layout is
 /// refused with the names of the tensors found.
 /// </summary>
-public static partial class LayerChain
+internal static partial class LayerChain
 {
     /// <summary>
     /// The layers <paramref name="tensors"/> hold, first to last. PyTorch prefixes are taken in the tensors'
@@ -43,14 +48,6 @@ public static partial class LayerChain
         }
 
         return chain;
-    }
-
-    /// <summary>The chain as text, one layer a line: <c>fc1.weight [13x7]^T + fc1.bias: 7 -> 13</c>.</summary>
-    public static string Describe(IReadOnlyList<LayerSource> chain)
-    {
-        ArgumentNullException.ThrowIfNull(chain);
-        return string.Join('\n', chain.Select((l, i) => string.Create(CultureInfo.InvariantCulture,
-            $"layer {i + 1}: {l.Weight} [{(l.Transposed ? $"{l.Outputs}x{l.Inputs}]^T" : $"{l.Inputs}x{l.Outputs}]")} + {l.Bias}: {l.Inputs} -> {l.Outputs}")));
     }
 
     private static List<LayerSource> NnSimdLayout(Dictionary<string, TensorData> byName, string source)

@@ -12,16 +12,16 @@ namespace NnSimd.IO;
 public static class ModelFile
 {
     /// <summary>Metadata key of the activations, one per layer, comma-separated.</summary>
-    public const string ActivationsKey = "activations";
+    private const string ActivationsKey = "activations";
 
     /// <summary>Metadata key of the layer widths, e.g. <c>784,50,100,10</c>.</summary>
-    public const string LayersKey = "layers";
+    private const string LayersKey = "layers";
 
     /// <summary>Metadata key naming the format.</summary>
-    public const string FormatKey = "format";
+    private const string FormatKey = "format";
 
     /// <summary>The format name written under <see cref="FormatKey"/>.</summary>
-    public const string FormatName = "nnsimd-mlp";
+    private const string FormatName = "nnsimd-mlp";
 
     /// <summary>
     /// Loads a network from any model file NnSimd reads, told apart by its first bytes: an NnSimd safetensors
@@ -83,7 +83,7 @@ public static class ModelFile
     }
 
     /// <summary>The metadata that makes a file of W1..Wn, b1..bn a model.</summary>
-    public static Dictionary<string, string> Metadata(IReadOnlyList<Activation> activations, IReadOnlyList<int> widths) => new()
+    private static Dictionary<string, string> Metadata(IReadOnlyList<Activation> activations, IReadOnlyList<int> widths) => new()
     {
         [FormatKey] = FormatName,
         [LayersKey] = string.Join(',', widths.Select(w => w.ToString(CultureInfo.InvariantCulture))),
@@ -163,7 +163,7 @@ public static class ModelFile
     }
 
     /// <summary>Formats activations as <c>sigmoid,sigmoid,softmax</c>.</summary>
-    public static string FormatActivations(IEnumerable<Activation> activations) =>
+    internal static string FormatActivations(IEnumerable<Activation> activations) =>
         string.Join(',', activations.Select(a => a.ToString().ToLowerInvariant()));
 
     private static int[] Widths(Network network) => [network.Inputs, .. network.Layers.Select(l => l.Outputs)];

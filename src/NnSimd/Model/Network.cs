@@ -89,7 +89,7 @@ public sealed class Network
     /// of 100 on 2 threads runs in about 60% of the 1-thread time when calls come back to back (the worker thread
     /// is still awake); a lone call that must wake a parked worker gains less.
     /// </summary>
-    public const int MinRowsPerThread = 48;
+    internal const int MinRowsPerThread = 48;
 
     /// <summary>
     /// output: [rows x Outputs] = the network applied to input: [rows x Inputs], rows = input.Length / Inputs.

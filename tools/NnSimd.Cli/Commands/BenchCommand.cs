@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using NnSimd.Bench;
 using NnSimd.Cli.Bench;
 using NnSimd.Model;
 

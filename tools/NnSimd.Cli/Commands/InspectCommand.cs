@@ -37,7 +37,7 @@ internal static class InspectCommand
             {
                 fields.Add(("layers", model.Chain.Select(l => (IEnumerable<(string, object)>)
                     [("weight", l.Weight), ("bias", l.Bias), ("inputs", l.Inputs), ("outputs", l.Outputs), ("transposed", l.Transposed)]).ToList()));
-                fields.Add(("activations", model.Activations is null ? "" : ModelFile.FormatActivations(model.Activations)));
+                fields.Add(("activations", model.Activations is null ? "" : ModelLoader.Spell(model.Activations)));
             }
 
             Console.WriteLine(Json.Object(fields));
@@ -53,8 +53,11 @@ internal static class InspectCommand
 
         if (model is not null)
         {
-            Console.WriteLine($"as a network ({(model.Activations is null ? "no activations in the file: name them with --activations" : "activations " + ModelFile.FormatActivations(model.Activations))}):");
-            Console.WriteLine("  " + LayerChain.Describe(model.Chain).Replace("\n", "\n  ", StringComparison.Ordinal));
+            Console.WriteLine($"as a network ({(model.Activations is null ? "no activations in the file: name them with --activations" : "activations " + ModelLoader.Spell(model.Activations))}):");
+            for (int i = 0; i < model.Chain.Count; i++)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  layer {i + 1}: {model.Chain[i]}"));
+            }
         }
         else if (notModel is not null)
         {

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using NnSimd.Cli.Checks;
-using NnSimd.Cli.Data;
+using NnSimd.Data;
 using NnSimd.IO;
 using NnSimd.Model;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NnSimd.Cli.Checks;
-using NnSimd.Cli.Data;
+using NnSimd.Data;
 using NnSimd.Cli.Plots;
 using NnSimd.IO;
 using NnSimd.Model;

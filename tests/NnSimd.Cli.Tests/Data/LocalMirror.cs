@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using NnSimd.Cli.Data;
+using NnSimd.Data;
 
-namespace NnSimd.Tests.Cli;
+namespace NnSimd.Cli.Tests.Data;
 
 /// <summary>
 /// An HTTP server on 127.0.0.1 that serves the known files from the test data under a route that says how:

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Xunit;
 
-namespace NnSimd.Tests.Cli;
+namespace NnSimd.Cli.Tests;
 
 /// <summary>
 /// Help names the command as users type it. Started as <c>dotnet NnSimd.Cli.dll</c> (as here), as the installed

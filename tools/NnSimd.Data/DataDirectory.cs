@@ -1,4 +1,4 @@
-namespace NnSimd.Cli.Data;
+namespace NnSimd.Data;
 
 /// <summary>
 /// Where the CLI finds its data: <c>--data DIR</c>, else <c>NNSIMD_DATA</c>, else a per-user cache directory.
@@ -7,7 +7,7 @@ namespace NnSimd.Cli.Data;
 /// neither found nor fetched, the error says which folder was looked in, how it was chosen, and what to do.
 /// </summary>
 /// <param name="origin">How <paramref name="root"/> was chosen and which other places were passed over, for messages.</param>
-internal sealed class DataDirectory(string root, bool offline, Func<KnownFile, Uri>? mirror = null, string origin = "the folder given")
+public sealed class DataDirectory(string root, bool offline, Func<KnownFile, Uri>? mirror = null, string origin = "the folder given")
 {
     public const string Variable = "NNSIMD_DATA";
     public const string MirrorVariable = "NNSIMD_MIRROR";
@@ -20,7 +20,7 @@ internal sealed class DataDirectory(string root, bool offline, Func<KnownFile, U
         Resolve(option, offline, Environment.GetEnvironmentVariable, DefaultCache());
 
     /// <summary>The resolution with the environment and the cache folder passed in, so tests need not change the process's.</summary>
-    internal static DataDirectory Resolve(string? option, bool offline, Func<string, string?> environment, string? cache)
+    public static DataDirectory Resolve(string? option, bool offline, Func<string, string?> environment, string? cache)
     {
         string? variable = NullIfEmpty(environment(Variable));
         string cacheText = cache ?? "(none: this user has no home folder)";

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Xunit;
 
-namespace NnSimd.Tests.Cli;
+namespace NnSimd.Cli.Tests;
 
 /// <summary>The nnsimd command end to end, as a user runs it: a separate process, its exit code and its output.</summary>
 public class CliTests

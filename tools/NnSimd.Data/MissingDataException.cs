@@ -1,10 +1,10 @@
-namespace NnSimd.Cli.Data;
+namespace NnSimd.Data;
 
 /// <summary>
 /// A known file that is not in the data directory and could not be fetched: the message is the one line the
 /// CLI prints; the parts let the tests say the same in their own terms.
 /// </summary>
-internal sealed class MissingDataException(string message, KnownFile file, string reason, Exception? inner = null)
+public sealed class MissingDataException(string message, KnownFile file, string reason, Exception? inner = null)
     : IOException(message, inner)
 {
     public KnownFile File { get; } = file;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using NnSimd.Cli.Data;
+using NnSimd.Data;
 using Xunit;
 
-namespace NnSimd.Tests.Cli;
+namespace NnSimd.Cli.Tests.Data;
 
 /// <summary>
 /// What a user without the data sees: one line naming the folder looked in, how it was chosen (--data,

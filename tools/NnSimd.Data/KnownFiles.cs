@@ -1,10 +1,10 @@
-namespace NnSimd.Cli.Data;
+namespace NnSimd.Data;
 
 /// <summary>A file the CLI can fetch: where it lives under the data directory, where it comes from, and its SHA-256.</summary>
-internal sealed record KnownFile(string RelativePath, string Url, string Sha256, long Bytes);
+public sealed record KnownFile(string RelativePath, string Url, string Sha256, long Bytes);
 
 /// <summary>The book's data: the MNIST files from the mirror its loader uses, and its trained weights.</summary>
-internal static class KnownFiles
+public static class KnownFiles
 {
     public const string MnistMirror = "https://ossci-datasets.s3.amazonaws.com/mnist/";
     public const string WeightsUrl = "https://raw.githubusercontent.com/oreilly-japan/deep-learning-from-scratch/master/ch03/sample_weight.pkl";

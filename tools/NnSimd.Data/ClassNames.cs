@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace NnSimd.Cli.Data;
+namespace NnSimd.Data;
 
 /// <summary>What a class index means in each dataset the CLI reads: a digit for MNIST, a garment for Fashion-MNIST.</summary>
-internal static class ClassNames
+public static class ClassNames
 {
     /// <summary>Fashion-MNIST's ten labels, in label order (from the dataset's description).</summary>
     public static readonly IReadOnlyList<string> FashionMnist =

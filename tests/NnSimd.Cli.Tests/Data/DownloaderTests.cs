@@ -1,7 +1,7 @@
-using NnSimd.Cli.Data;
+using NnSimd.Data;
 using Xunit;
 
-namespace NnSimd.Tests.Cli;
+namespace NnSimd.Cli.Tests.Data;
 
 /// <summary>The downloader against a real HTTP server on 127.0.0.1 serving a good, a corrupted and a truncated file.</summary>
 public sealed class DownloaderTests : IDisposable

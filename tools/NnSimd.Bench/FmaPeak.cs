@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace NnSimd.Cli.Bench;
+namespace NnSimd.Bench;
 
 /// <summary>
 /// The machine's float32 FMA peak on one core, measured: twelve independent FMA chains (enough to cover
 /// latency x throughput on current x86 cores) on the vectors of the path the kernels use, so '% of peak'
 /// compares like with like.
 /// </summary>
-internal static class FmaPeak
+public static class FmaPeak
 {
     /// <summary>GFLOP/s on one thread (an FMA counts as 2 FLOPs), best of a few short runs.</summary>
     public static double Measure(TimeSpan budget)

@@ -1,6 +1,6 @@
-using NnSimd.Cli.Data;
+using NnSimd.Data;
 
-namespace NnSimd.Tests;
+namespace NnSimd.TestSupport;
 
 /// <summary>
 /// The reference data (MNIST test set, the book's weights), found the way the CLI finds it: <c>NNSIMD_DATA</c>,
@@ -8,10 +8,10 @@ namespace NnSimd.Tests;
 /// what is missing is downloaded and verified. Missing data fails the test with a message naming every place
 /// looked in; it never passes silently. The answer, or the failure, is worked out once per test run.
 /// </summary>
-internal static class TestData
+public static class TestData
 {
     /// <summary>The files the tests read.</summary>
-    internal static readonly KnownFile[] Needed = [KnownFiles.SampleWeights, KnownFiles.TestImages, KnownFiles.TestLabels];
+    public static readonly KnownFile[] Needed = [KnownFiles.SampleWeights, KnownFiles.TestImages, KnownFiles.TestLabels];
 
     private static readonly Lazy<string> Resolved = new(() =>
         Resolve(Environment.GetEnvironmentVariable, Path.Combine(RepositoryRoot, "..", "shared", "data"), DataDirectory.DefaultCache()));
@@ -24,7 +24,7 @@ internal static class TestData
     /// The folder holding every <see cref="Needed"/> file, with the environment, the <c>../shared/data</c> folder and
     /// the cache passed in so that the order can be tested without touching the process's own.
     /// </summary>
-    internal static string Resolve(Func<string, string?> environment, string shared, string? cache)
+    public static string Resolve(Func<string, string?> environment, string shared, string? cache)
     {
         bool variableSet = !string.IsNullOrEmpty(environment(DataDirectory.Variable));
         var sharedData = new DataDirectory(shared, offline: true);

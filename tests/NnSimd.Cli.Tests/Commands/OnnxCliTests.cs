@@ -1,7 +1,7 @@
 using NnSimd.IO;
 using Xunit;
 
-namespace NnSimd.Tests.Cli;
+namespace NnSimd.Cli.Tests.Commands;
 
 /// <summary>ONNX through the command line: predict runs torch's export, export writes a model that predicts the same.</summary>
 public class OnnxCliTests

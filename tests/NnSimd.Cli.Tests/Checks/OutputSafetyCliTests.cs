@@ -1,7 +1,7 @@
 using NnSimd.IO;
 using Xunit;
 
-namespace NnSimd.Tests.Cli;
+namespace NnSimd.Cli.Tests.Checks;
 
 /// <summary>
 /// The data-loss cases as a user meets them: the real command in a process, relative spellings resolved

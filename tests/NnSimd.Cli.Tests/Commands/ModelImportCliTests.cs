@@ -1,7 +1,7 @@
 using NnSimd.IO;
 using Xunit;
 
-namespace NnSimd.Tests.Cli;
+namespace NnSimd.Cli.Tests.Commands;
 
 /// <summary>The command lines that outside checks use for PyTorch files, spelled as they spell them.</summary>
 public class ModelImportCliTests

@@ -1,8 +1,7 @@
-using NnSimd.Cli.Data;
-using NnSimd.Tests.Cli;
+using NnSimd.Data;
 using Xunit;
 
-namespace NnSimd.Tests;
+namespace NnSimd.Cli.Tests.Data;
 
 /// <summary>
 /// Where the tests get their data, in order: NNSIMD_DATA, ../shared/data beside the repository, the per-user

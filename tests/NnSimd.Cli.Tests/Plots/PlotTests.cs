@@ -1,25 +1,15 @@
-using NnSimd.Cli.Data;
 using NnSimd.Cli.Plots;
+using NnSimd.Data;
 using NnSimd.IO;
 using NnSimd.Training;
 using Xunit;
 
-namespace NnSimd.Tests.Cli;
+namespace NnSimd.Cli.Tests.Plots;
 
-/// <summary>The figures the CLI draws and the names it puts on classes.</summary>
+/// <summary>The figures the CLI draws.</summary>
 public class PlotTests
 {
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G'];
-
-    [Fact]
-    public void Fashion_mnist_labels_have_their_names_and_mnist_labels_stay_digits()
-    {
-        Assert.Equal(10, ClassNames.FashionMnist.Count);
-        Assert.Equal("T-shirt/top", ClassNames.Of("fashion-mnist", 0));
-        Assert.Equal("Sneaker", ClassNames.Of("fashion-mnist", 7));
-        Assert.Equal("Ankle boot", ClassNames.Of("fashion-mnist", 9));
-        Assert.Equal("7", ClassNames.Of("mnist", 7));
-    }
 
     [Theory]
     [InlineData(1, new[] { 1 })]
@@ -38,6 +28,20 @@ public class PlotTests
     {
         byte[] png = TrainingCurves.Render([(0.52, 0.84, 0.83)], "one epoch", Loss.CrossEntropy);
         Assert.Equal(PngSignature, png[..4]);
+    }
+
+    [Fact]
+    public void A_png_replaces_the_old_file_whole_and_leaves_no_temporary()
+    {
+        string dir = TestData.TempDirectory();
+        string path = Path.Combine(dir, "figure.png");
+        File.WriteAllText(path, "old");
+        byte[] png = TrainingCurves.Render([(0.52, 0.84, 0.83)], "one epoch", Loss.CrossEntropy);
+        Png.Write(path, png);
+        Assert.Equal(png, File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFiles(dir));
+        Assert.Throws<DirectoryNotFoundException>(() => Png.Write(Path.Combine(dir, "missing", "figure.png"), png));
+        Assert.Equal([path], Directory.GetFiles(dir));
     }
 
     [Fact]

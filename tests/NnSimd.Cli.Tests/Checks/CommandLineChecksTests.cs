@@ -3,7 +3,7 @@ using NnSimd.Cli;
 using NnSimd.IO;
 using Xunit;
 
-namespace NnSimd.Tests.Cli;
+namespace NnSimd.Cli.Tests.Checks;
 
 /// <summary>
 /// The checks every command makes before it starts, as parse errors: clashing paths in every spelling, output

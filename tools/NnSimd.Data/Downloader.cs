@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace NnSimd.Cli.Data;
+namespace NnSimd.Data;
 
 /// <summary>
 /// Downloads to a temporary file beside the destination, checks size and SHA-256, then renames. A failed
