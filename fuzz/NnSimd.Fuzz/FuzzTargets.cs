@@ -1,4 +1,5 @@
 using NnSimd.IO;
+using NnSimd.Model;
 using NnSimd.Onnx;
 
 namespace NnSimd.Fuzz;

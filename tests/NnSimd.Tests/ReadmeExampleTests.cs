@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NnSimd.IO;
+using NnSimd.Model;
 using Xunit;
 
 namespace NnSimd.Tests;

@@ -1,8 +1,9 @@
-using System.Globalization;
 using System.CommandLine;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using NnSimd.IO;
+using NnSimd.Model;
 
 namespace NnSimd.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using NnSimd.Model;
+using NnSimd.IO;
 
-namespace NnSimd.IO;
+namespace NnSimd.Model;
 
 /// <summary>
 /// A network as a self-describing safetensors file: tensors <c>W1..Wn</c> (<c>[inputs x outputs]</c>) and

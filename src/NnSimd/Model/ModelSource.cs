@@ -1,7 +1,7 @@
 using NnSimd.Internal;
-using NnSimd.Model;
+using NnSimd.IO;
 
-namespace NnSimd.IO;
+namespace NnSimd.Model;
 
 /// <summary>
 /// A model file as read, before it becomes a <see cref="Network"/>: what kind of file it is, its tensors (with
