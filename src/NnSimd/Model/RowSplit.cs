@@ -20,15 +20,8 @@ internal sealed unsafe class RowSplit(Network network, InferenceWorkspace.Lane[]
 
     public void Run(int part, int parts)
     {
-        if (part >= Parts)
-        {
-            return;
-        }
-
-        // Parts of a multiple of 8 rows keep every micro-tile full; any split gives the same bits.
-        int per = ((Rows + Parts - 1) / Parts + 7) / 8 * 8;
-        int r0 = Math.Min(Rows, part * per);
-        int n = Math.Min(per, Rows - r0);
+        // Parts beyond Parts (a batch too small for every thread) come out empty.
+        (int r0, int n) = RowPartition.Part(Rows, part, Parts);
         if (n <= 0)
         {
             return;

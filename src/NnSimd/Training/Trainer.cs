@@ -316,7 +316,7 @@ public sealed class Trainer : IPartitioned
             case Phase.Forward:
             {
                 // A_l = f(A_{l-1} . W_l + b_l); the output layer stays raw (logits): its activation is in the loss.
-                (int r0, int n) = Slice(batch, part, parts);
+                (int r0, int n) = RowPartition.Part(batch, part, parts);
                 if (n > 0)
                 {
                     Activation act = l == _weights.Length - 1 ? Activation.Identity : _activations[l];
@@ -332,7 +332,7 @@ public sealed class Trainer : IPartitioned
                 // The weights are kept transposed, [out x in], because their gradient is computed as
                 // dW^T = dZ^T . A: vectors then run along the input width (784 for the first layer, whole
                 // vectors), not along the output width (50: three vectors and a sliver), which measured 4x faster.
-                (int p0, int n) = Slice(outputs, part, parts);
+                (int p0, int n) = RowPartition.Part(outputs, part, parts);
                 if (n > 0)
                 {
                     GemmBackward.TransposeMultiply(_deltas[l + 1], batch, outputs, _outputs[l], inputs, _gradW[l], p0, p0 + n);
@@ -344,7 +344,7 @@ public sealed class Trainer : IPartitioned
             default:
             {
                 // dA_{l-1} = dZ_l . W_l^T, then dZ_{l-1} = dA_{l-1} * f'(A_{l-1}).
-                (int r0, int n) = Slice(batch, part, parts);
+                (int r0, int n) = RowPartition.Part(batch, part, parts);
                 if (n > 0)
                 {
                     Span<float> delta = _deltas[l].AsSpan(r0 * inputs, n * inputs);
@@ -355,14 +355,6 @@ public sealed class Trainer : IPartitioned
                 break;
             }
         }
-    }
-
-    /// <summary>Part <paramref name="part"/> of <paramref name="count"/> items: whole tiles of 8 where possible.</summary>
-    private static (int Start, int Count) Slice(int count, int part, int parts)
-    {
-        int per = ((count + parts - 1) / parts + 7) / 8 * 8;
-        int start = Math.Min(count, part * per);
-        return (start, Math.Min(per, count - start));
     }
 
     private int CheckData(int pixels, ReadOnlySpan<byte> labels)
