@@ -14,7 +14,7 @@ namespace NnSimd.Model;
 public sealed class InferenceWorkspace
 {
     private readonly Lane[] _lanes;
-    private readonly List<IPartitioned> _splits = [];
+    private readonly List<IPartitioned> _splits;
 
     internal InferenceWorkspace(Network network, int blockRows, int threads)
     {
@@ -27,20 +27,23 @@ public sealed class InferenceWorkspace
             _lanes[i] = new Lane(network, blockRows);
         }
 
-        if (threads > 1)
+        if (threads == 1)
         {
-            Parallel = new ForkJoin(threads);
-            // Every mode's split, made now so that no call allocates, not even a mode's first.
-            _splits =
-            [
-                new RowSplit<FloatRows, ProbabilityRows>(network, _lanes),
-                new RowSplit<FloatRows, ScoreRows>(network, _lanes),
-                new RowSplit<FloatRows, ClassIndices>(network, _lanes),
-                new RowSplit<ByteRows, ProbabilityRows>(network, _lanes),
-                new RowSplit<ByteRows, ScoreRows>(network, _lanes),
-                new RowSplit<ByteRows, ClassIndices>(network, _lanes),
-            ];
+            _splits = [];
+            return;
         }
+
+        Parallel = new ForkJoin(threads);
+        // Every mode's split, made now so that no call allocates, not even a mode's first.
+        _splits =
+        [
+            new RowSplit<FloatRows, ProbabilityRows>(network, _lanes),
+            new RowSplit<FloatRows, ScoreRows>(network, _lanes),
+            new RowSplit<FloatRows, ClassIndices>(network, _lanes),
+            new RowSplit<ByteRows, ProbabilityRows>(network, _lanes),
+            new RowSplit<ByteRows, ScoreRows>(network, _lanes),
+            new RowSplit<ByteRows, ClassIndices>(network, _lanes),
+        ];
     }
 
     /// <summary>The network this workspace was made for.</summary>
