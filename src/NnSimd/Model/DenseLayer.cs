@@ -30,6 +30,19 @@ public sealed class DenseLayer
         _bias = bias.ToArray();
     }
 
+    /// <summary>
+    /// A layer over <paramref name="weights"/> and <paramref name="bias"/> themselves, not copies: the trainer's
+    /// layers, which it updates in place between steps and never hands out.
+    /// </summary>
+    internal DenseLayer(PackedMatrix weights, float[] bias, Activation activation)
+    {
+        Inputs = weights.Rows;
+        Outputs = weights.Columns;
+        Activation = activation;
+        Weights = weights;
+        _bias = bias;
+    }
+
     /// <summary>Width of the input rows.</summary>
     public int Inputs { get; }
 

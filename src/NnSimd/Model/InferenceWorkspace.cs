@@ -14,6 +14,7 @@ namespace NnSimd.Model;
 public sealed class InferenceWorkspace
 {
     private readonly Lane[] _lanes;
+    private readonly List<IPartitioned> _splits;
 
     internal InferenceWorkspace(Network network, int blockRows, int threads)
     {
@@ -26,11 +27,23 @@ public sealed class InferenceWorkspace
             _lanes[i] = new Lane(network, blockRows);
         }
 
-        if (threads > 1)
+        if (threads == 1)
         {
-            Parallel = new ForkJoin(threads);
-            Split = new RowSplit(network, _lanes);
+            _splits = [];
+            return;
         }
+
+        Parallel = new ForkJoin(threads);
+        // Every mode's split, made now so that no call allocates, not even a mode's first.
+        _splits =
+        [
+            new RowSplit<FloatRows, ProbabilityRows>(network, _lanes),
+            new RowSplit<FloatRows, ScoreRows>(network, _lanes),
+            new RowSplit<FloatRows, ClassIndices>(network, _lanes),
+            new RowSplit<ByteRows, ProbabilityRows>(network, _lanes),
+            new RowSplit<ByteRows, ScoreRows>(network, _lanes),
+            new RowSplit<ByteRows, ClassIndices>(network, _lanes),
+        ];
     }
 
     /// <summary>The network this workspace was made for.</summary>
@@ -46,7 +59,23 @@ public sealed class InferenceWorkspace
 
     internal ForkJoin? Parallel { get; }
 
-    internal RowSplit? Split { get; }
+    /// <summary>The split for one mode of input and output.</summary>
+    internal RowSplit<TSource, TSink> Split<TSource, TSink>()
+        where TSource : struct, IRowSource
+        where TSink : struct, IRowSink
+    {
+        foreach (IPartitioned split in _splits)
+        {
+            if (split is RowSplit<TSource, TSink> typed)
+            {
+                return typed;
+            }
+        }
+
+        var made = new RowSplit<TSource, TSink>(Network, _lanes);
+        _splits.Add(made);
+        return made;
+    }
 
     /// <summary>The buffers one thread needs: two ping-pong activation buffers and converted input.</summary>
     internal sealed class Lane

@@ -1,5 +1,4 @@
 using NnSimd.Internal;
-using NnSimd.Kernels;
 
 namespace NnSimd.Model;
 
@@ -95,7 +94,7 @@ public sealed class Network
     /// output: [rows x Outputs] = the network applied to input: [rows x Inputs], rows = input.Length / Inputs.
     /// Allocates nothing.
     /// </summary>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output, InferenceWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities)
+    public unsafe void Predict(ReadOnlySpan<float> input, Span<float> output, InferenceWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities)
     {
         int rows = CheckBatch(input.Length, workspace, nameof(input));
         Guard.Shape(output, rows, Outputs, nameof(output));
@@ -104,7 +103,11 @@ public sealed class Network
             Guard.ThrowArgument("output must not overlap input.", nameof(output));
         }
 
-        Execute([], 0, input, rows, output, [], workspace, kind);
+        fixed (float* x = input)
+        fixed (float* y = output)
+        {
+            Predict(new FloatRows(x, Inputs), y, kind, rows, workspace);
+        }
     }
 
     /// <summary>
@@ -113,119 +116,87 @@ public sealed class Network
     /// scaling, bitwise as <c>x.astype(float32) / 255.0</c>) block by block, so a large uint8 batch never becomes
     /// a float tensor of its own. Allocates nothing after the first call on a workspace.
     /// </summary>
-    public void Predict(ReadOnlySpan<byte> input, float divisor, Span<float> output, InferenceWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities)
+    public unsafe void Predict(ReadOnlySpan<byte> input, float divisor, Span<float> output, InferenceWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities)
     {
         int rows = CheckBatch(input.Length, workspace, nameof(input));
         CheckDivisor(divisor);
         Guard.Shape(output, rows, Outputs, nameof(output));
-        Execute(input, divisor, [], rows, output, [], workspace, kind);
+        fixed (byte* x = input)
+        fixed (float* y = output)
+        {
+            Predict(new ByteRows(x, Inputs, divisor), y, kind, rows, workspace);
+        }
     }
 
     /// <summary>classes[r] = the argmax of row r's output (first on ties). Skips a final softmax. Allocates nothing.</summary>
-    public void Classify(ReadOnlySpan<float> input, Span<int> classes, InferenceWorkspace workspace)
+    public unsafe void Classify(ReadOnlySpan<float> input, Span<int> classes, InferenceWorkspace workspace)
     {
         int rows = CheckBatch(input.Length, workspace, nameof(input));
         CheckClasses(classes, rows);
-        Execute([], 0, input, rows, [], classes, workspace, NetworkOutput.Scores);
+        fixed (float* x = input)
+        fixed (int* c = classes)
+        {
+            Execute(new FloatRows(x, Inputs), new ClassIndices(c, Outputs), rows, workspace);
+        }
     }
 
     /// <summary>classes[r] for raw byte rows converted as <c>byte / divisor</c>; see the byte overload of Predict.</summary>
-    public void Classify(ReadOnlySpan<byte> input, float divisor, Span<int> classes, InferenceWorkspace workspace)
+    public unsafe void Classify(ReadOnlySpan<byte> input, float divisor, Span<int> classes, InferenceWorkspace workspace)
     {
         int rows = CheckBatch(input.Length, workspace, nameof(input));
         CheckDivisor(divisor);
         CheckClasses(classes, rows);
-        Execute(input, divisor, [], rows, [], classes, workspace, NetworkOutput.Scores);
+        fixed (byte* x = input)
+        fixed (int* c = classes)
+        {
+            Execute(new ByteRows(x, Inputs, divisor), new ClassIndices(c, Outputs), rows, workspace);
+        }
+    }
+
+    /// <summary>Output rows of the <paramref name="kind"/> asked for.</summary>
+    private unsafe void Predict<TSource>(TSource source, float* output, NetworkOutput kind, int rows, InferenceWorkspace workspace)
+        where TSource : struct, IRowSource
+    {
+        if (kind == NetworkOutput.Scores)
+        {
+            Execute(source, new ScoreRows(output, Outputs), rows, workspace);
+        }
+        else
+        {
+            Execute(source, new ProbabilityRows(output, Outputs), rows, workspace);
+        }
     }
 
     /// <summary>Runs the rows on the calling thread, or splits them into contiguous parts across the workspace's threads.</summary>
-    private unsafe void Execute(
-        ReadOnlySpan<byte> bytes, float divisor, ReadOnlySpan<float> floats, int rows, Span<float> output, Span<int> classes,
-        InferenceWorkspace workspace, NetworkOutput kind)
+    private void Execute<TSource, TSink>(TSource source, TSink sink, int rows, InferenceWorkspace workspace)
+        where TSource : struct, IRowSource
+        where TSink : struct, IRowSink
     {
         int parts = Math.Min(workspace.Threads, rows / MinRowsPerThread);
         if (parts <= 1)
         {
-            RunRows(bytes, divisor, floats, rows, output, classes, workspace.MainLane, kind);
-            return;
+            RunRows(source, sink, 0, rows, workspace.MainLane);
         }
-
-        RowSplit split = workspace.Split!;
-        fixed (byte* b = bytes)
-        fixed (float* f = floats)
-        fixed (float* o = output)
-        fixed (int* c = classes)
+        else
         {
-            split.Bytes = bytes.IsEmpty ? null : b;
-            split.Floats = floats.IsEmpty ? null : f;
-            split.Output = output.IsEmpty ? null : o;
-            split.Classes = classes.IsEmpty ? null : c;
-            split.Divisor = divisor;
-            split.Rows = rows;
-            split.Parts = parts;
-            split.Kind = kind;
-            try
-            {
-                workspace.Parallel!.Run(split);
-            }
-            finally
-            {
-                split.Clear();
-            }
+            workspace.Split<TSource, TSink>().Run(workspace.Parallel!, source, sink, rows, parts);
         }
     }
 
     /// <summary>
-    /// Pushes rows through every layer, one block at a time, on the calling thread. Input is either bytes
-    /// (converted per block) or floats; output is either rows of outputs or class indices.
+    /// Pushes rows <c>[start, start + count)</c> through every layer, one block at a time, on the calling thread.
     /// </summary>
-    internal void RunRows(
-        ReadOnlySpan<byte> bytes, float divisor, ReadOnlySpan<float> floats, int rows, Span<float> output, Span<int> classes,
-        InferenceWorkspace.Lane lane, NetworkOutput kind)
+    internal void RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane)
+        where TSource : struct, IRowSource
+        where TSink : struct, IRowSink
     {
-        for (int r0 = 0; r0 < rows; r0 += lane.BlockRows)
+        int end = start + count;
+        for (int r0 = start; r0 < end; r0 += lane.BlockRows)
         {
-            int n = Math.Min(lane.BlockRows, rows - r0);
-            ReadOnlySpan<float> x;
-            if (bytes.IsEmpty)
-            {
-                x = floats.Slice(r0 * Inputs, n * Inputs);
-            }
-            else
-            {
-                Span<float> converted = lane.Input(n * Inputs);
-                ByteScaling.Divide(bytes.Slice(r0 * Inputs, n * Inputs), divisor, converted);
-                x = converted;
-            }
-
-            if (classes.IsEmpty)
-            {
-                ForwardBlock(x, n, output.Slice(r0 * Outputs, n * Outputs), lane, kind);
-            }
-            else
-            {
-                // Layer i writes buffer i % 2, so the last layer reads buffer (L - 2) % 2 and may write the other one.
-                Span<float> scores = lane.Buffer((_layers.Length + 1) % 2, n * Outputs);
-                ForwardBlock(x, n, scores, lane, NetworkOutput.Scores);
-                Softmax.ArgMaxRows(scores, Outputs, classes.Slice(r0, n));
-            }
-        }
-    }
-
-    /// <summary>Runs one block of rows through every layer, ping-ponging between the lane's two buffers.</summary>
-    private void ForwardBlock(ReadOnlySpan<float> input, int rows, Span<float> output, InferenceWorkspace.Lane lane, NetworkOutput kind)
-    {
-        ReadOnlySpan<float> x = input;
-        for (int i = 0; i < _layers.Length; i++)
-        {
-            DenseLayer layer = _layers[i];
-            bool isLast = i == _layers.Length - 1;
-            Span<float> y = isLast ? output : lane.Buffer(i % 2, rows * layer.Outputs);
-            Activation activation = isLast && kind == NetworkOutput.Scores && layer.Activation == Activation.Softmax
-                ? Activation.Identity
-                : layer.Activation;
-            layer.Forward(x, rows, y, activation);
-            x = y;
+            int n = Math.Min(lane.BlockRows, end - r0);
+            ReadOnlySpan<float> outputs = ForwardPass.Run(
+                _layers, source.Rows(r0, n, lane), n, new PingPongActivations<TSink>(lane, sink, _layers.Length, r0, n));
+            sink.Complete(r0, n, outputs);
         }
     }
 

@@ -4,53 +4,44 @@ namespace NnSimd.Model;
 
 /// <summary>
 /// A batch split into contiguous parts of rows, one per thread of a <see cref="ForkJoin"/>, each pushed through
-/// the network with its own lane of the workspace. Reused from call to call: the caller pins its spans for the
-/// duration of the call and hands over raw pointers, so splitting allocates nothing.
+/// the network with its own lane of the workspace. One per workspace and mode, reused from call to call, so
+/// splitting allocates nothing once each mode has run.
 /// </summary>
-internal sealed unsafe class RowSplit(Network network, InferenceWorkspace.Lane[] lanes) : IPartitioned
+internal sealed class RowSplit<TSource, TSink>(Network network, InferenceWorkspace.Lane[] lanes) : IPartitioned
+    where TSource : struct, IRowSource
+    where TSink : struct, IRowSink
 {
-    public byte* Bytes;
-    public float* Floats;
-    public float Divisor;
-    public float* Output;
-    public int* Classes;
-    public int Rows;
-    public int Parts;
-    public NetworkOutput Kind;
+    private TSource _source;
+    private TSink _sink;
+    private int _rows;
+    private int _parts;
 
-    public void Run(int part, int parts)
+    /// <summary>Runs <paramref name="rows"/> rows in <paramref name="parts"/> parts and waits for all of them.</summary>
+    public void Run(ForkJoin threads, TSource source, TSink sink, int rows, int parts)
     {
-        if (part >= Parts)
+        _source = source;
+        _sink = sink;
+        _rows = rows;
+        _parts = parts;
+        try
         {
-            return;
+            threads.Run(this);
         }
-
-        // Parts of a multiple of 8 rows keep every micro-tile full; any split gives the same bits.
-        int per = ((Rows + Parts - 1) / Parts + 7) / 8 * 8;
-        int r0 = Math.Min(Rows, part * per);
-        int n = Math.Min(per, Rows - r0);
-        if (n <= 0)
+        finally
         {
-            return;
+            // The pointers are valid only while the caller keeps its spans pinned.
+            _source = default;
+            _sink = default;
         }
-
-        int inputs = network.Inputs, outputs = network.Outputs;
-        network.RunRows(
-            Bytes is null ? [] : new ReadOnlySpan<byte>(Bytes + (long)r0 * inputs, n * inputs),
-            Divisor,
-            Floats is null ? [] : new ReadOnlySpan<float>(Floats + (long)r0 * inputs, n * inputs),
-            n,
-            Output is null ? [] : new Span<float>(Output + (long)r0 * outputs, n * outputs),
-            Classes is null ? [] : new Span<int>(Classes + r0, n),
-            lanes[part],
-            Kind);
     }
 
-    public void Clear()
+    void IPartitioned.Run(int part, int parts)
     {
-        Bytes = null;
-        Floats = null;
-        Output = null;
-        Classes = null;
+        // Threads beyond _parts (a batch too small for every thread) get empty parts.
+        (int start, int count) = RowPartition.Part(_rows, part, _parts);
+        if (count > 0)
+        {
+            network.RunRows(_source, _sink, start, count, lanes[part]);
+        }
     }
 }

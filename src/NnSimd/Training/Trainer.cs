@@ -18,15 +18,14 @@ public sealed record EpochResult(int Epoch, float Loss, float LearningRate, doub
 public sealed class Trainer : IPartitioned
 {
     private readonly int[] _widths;
-    private readonly Activation[] _activations;
-    private readonly float[][] _weights;   // W_l^T: [out x in], row-major (see ForwardAndBackward for why transposed)
-    private readonly float[][] _biases;
+    private readonly float[][] _weights;   // W_l^T: [out x in], row-major, what the update writes (see Run for why transposed)
+    private readonly float[][] _biases;    // b_l, the very arrays _layers hold
     private readonly float[][] _velocityW;
     private readonly float[][] _velocityB;
     private readonly float[][] _gradW;     // dW_l^T: [out x in]
     private readonly float[][] _gradB;
-    private readonly PackedMatrix[] _packed;           // W_l for the forward GEMM
-    private readonly PackedMatrix[] _packedTransposed; // W_l^T for dX = dZ . W^T
+    private readonly DenseLayer[] _layers;                // W_l packed (from _weights transposed) and b_l, for the forward pass
+    private readonly PackedMatrix[] _transposedWeights;   // W_l^T packed (from _weights as stored), for dX = dZ . W^T
     private readonly float[][] _outputs;   // A_l: [batch x out_l], A_0 is the input batch
     private readonly float[][] _deltas;    // dZ_l: [batch x out_l]
     private readonly float[] _targets;     // one-hot rows for MSE
@@ -64,9 +63,6 @@ public sealed class Trainer : IPartitioned
         Options = options;
         _widths = [.. widths];
         int layers = _widths.Length - 1;
-        _activations = Enumerable.Range(0, layers)
-            .Select(l => l < layers - 1 ? hidden : options.Loss == Loss.CrossEntropy ? Activation.Softmax : Activation.Identity)
-            .ToArray();
         _random = new Random64(options.Seed);
         _weights = new float[layers][];
         _biases = new float[layers][];
@@ -96,8 +92,12 @@ public sealed class Trainer : IPartitioned
         _velocityB = _biases.Select(b => new float[b.Length]).ToArray();
         _gradW = _weights.Select(w => new float[w.Length]).ToArray();
         _gradB = _biases.Select(b => new float[b.Length]).ToArray();
-        _packed = Enumerable.Range(0, layers).Select(l => PackedMatrix.PackTransposed(_weights[l], _widths[l + 1], _widths[l])).ToArray();
-        _packedTransposed = Enumerable.Range(0, layers).Select(l => PackedMatrix.Pack(_weights[l], _widths[l + 1], _widths[l])).ToArray();
+        Activation output = options.Loss == Loss.CrossEntropy ? Activation.Softmax : Activation.Identity;
+        _layers = Enumerable.Range(0, layers)
+            .Select(l => new DenseLayer(
+                PackedMatrix.PackTransposed(_weights[l], _widths[l + 1], _widths[l]), _biases[l], l < layers - 1 ? hidden : output))
+            .ToArray();
+        _transposedWeights = Enumerable.Range(0, layers).Select(l => PackedMatrix.Pack(_weights[l], _widths[l + 1], _widths[l])).ToArray();
         int batch = options.BatchSize;
         _outputs = _widths.Select(w => new float[batch * w]).ToArray();
         _deltas = _widths.Select(w => new float[batch * w]).ToArray();
@@ -139,7 +139,7 @@ public sealed class Trainer : IPartitioned
 
     /// <summary>The trained network, for inference and saving (a copy: training on does not change it).</summary>
     public Network ToNetwork() => new(Enumerable.Range(0, _weights.Length)
-        .Select(l => new DenseLayer(GetWeights(l), _biases[l], _widths[l], _widths[l + 1], _activations[l])).ToArray());
+        .Select(l => new DenseLayer(GetWeights(l), _biases[l], _widths[l], _widths[l + 1], _layers[l].Activation)).ToArray());
 
     /// <summary>
     /// One epoch over byte images (converted as <c>x / divisor</c> batch by batch) and their labels, in a fresh
@@ -217,8 +217,8 @@ public sealed class Trainer : IPartitioned
         {
             Update(_weights[l], _gradW[l], _velocityW[l], rate, momentum);
             Update(_biases[l], _gradB[l], _velocityB[l], rate, momentum);
-            _packed[l].Repack(_weights[l], transposed: true);
-            _packedTransposed[l].Repack(_weights[l], transposed: false);
+            _layers[l].Weights.Repack(_weights[l], transposed: true);
+            _transposedWeights[l].Repack(_weights[l], transposed: false);
         }
 
         return loss;
@@ -242,10 +242,7 @@ public sealed class Trainer : IPartitioned
     {
         int batch = Options.BatchSize;
         int layers = _weights.Length;
-        for (int l = 0; l < layers; l++)
-        {
-            Split(Phase.Forward, l);
-        }
+        Split(Phase.Forward, layer: 0);
 
         float loss;
         int classes = Classes;
@@ -284,7 +281,10 @@ public sealed class Trainer : IPartitioned
         InputGradient,
     }
 
-    /// <summary>Runs one phase of a step for one layer, on this thread or split across the workers.</summary>
+    /// <summary>
+    /// Runs one phase of a step for one layer (the forward phase: for all of them), on this thread or split
+    /// across the workers.
+    /// </summary>
     private void Split(Phase phase, int layer)
     {
         _phase = phase;
@@ -315,13 +315,12 @@ public sealed class Trainer : IPartitioned
         {
             case Phase.Forward:
             {
-                // A_l = f(A_{l-1} . W_l + b_l); the output layer stays raw (logits): its activation is in the loss.
-                (int r0, int n) = Slice(batch, part, parts);
+                // A_l = f(A_{l-1} . W_l + b_l) for every layer: rows are independent, so each part takes its rows
+                // through all of them. The output layer stays raw (logits): its activation is in the loss.
+                (int r0, int n) = RowPartition.Part(batch, part, parts);
                 if (n > 0)
                 {
-                    Activation act = l == _weights.Length - 1 ? Activation.Identity : _activations[l];
-                    Gemm.Multiply(_outputs[l].AsSpan(r0 * inputs, n * inputs), n, inputs, _packed[l], _biases[l], act,
-                        _outputs[l + 1].AsSpan(r0 * outputs, n * outputs));
+                    ForwardPass.Run(_layers, _outputs[0].AsSpan(r0 * Inputs, n * Inputs), n, new SavedActivations(_outputs, r0, n));
                 }
 
                 break;
@@ -332,7 +331,7 @@ public sealed class Trainer : IPartitioned
                 // The weights are kept transposed, [out x in], because their gradient is computed as
                 // dW^T = dZ^T . A: vectors then run along the input width (784 for the first layer, whole
                 // vectors), not along the output width (50: three vectors and a sliver), which measured 4x faster.
-                (int p0, int n) = Slice(outputs, part, parts);
+                (int p0, int n) = RowPartition.Part(outputs, part, parts);
                 if (n > 0)
                 {
                     GemmBackward.TransposeMultiply(_deltas[l + 1], batch, outputs, _outputs[l], inputs, _gradW[l], p0, p0 + n);
@@ -344,25 +343,17 @@ public sealed class Trainer : IPartitioned
             default:
             {
                 // dA_{l-1} = dZ_l . W_l^T, then dZ_{l-1} = dA_{l-1} * f'(A_{l-1}).
-                (int r0, int n) = Slice(batch, part, parts);
+                (int r0, int n) = RowPartition.Part(batch, part, parts);
                 if (n > 0)
                 {
                     Span<float> delta = _deltas[l].AsSpan(r0 * inputs, n * inputs);
-                    Gemm.Multiply(_deltas[l + 1].AsSpan(r0 * outputs, n * outputs), n, outputs, _packedTransposed[l], [], Activation.Identity, delta);
-                    ActivationGradients.Backward(_activations[l - 1], _outputs[l].AsSpan(r0 * inputs, n * inputs), delta, delta);
+                    Gemm.Multiply(_deltas[l + 1].AsSpan(r0 * outputs, n * outputs), n, outputs, _transposedWeights[l], [], Activation.Identity, delta);
+                    ActivationGradients.Backward(_layers[l - 1].Activation, _outputs[l].AsSpan(r0 * inputs, n * inputs), delta, delta);
                 }
 
                 break;
             }
         }
-    }
-
-    /// <summary>Part <paramref name="part"/> of <paramref name="count"/> items: whole tiles of 8 where possible.</summary>
-    private static (int Start, int Count) Slice(int count, int part, int parts)
-    {
-        int per = ((count + parts - 1) / parts + 7) / 8 * 8;
-        int start = Math.Min(count, part * per);
-        return (start, Math.Min(per, count - start));
     }
 
     private int CheckData(int pixels, ReadOnlySpan<byte> labels)
