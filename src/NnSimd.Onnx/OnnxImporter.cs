@@ -22,8 +22,16 @@ internal sealed class OnnxImporter
     /// <summary>How many inputs each mapped operator takes (Gemm's C is optional from opset 11).</summary>
     private static readonly Dictionary<string, (int Min, int Max)> Arity = new()
     {
-        ["Gemm"] = (2, 3), ["MatMul"] = (2, 2), ["Add"] = (2, 2), ["Relu"] = (1, 1), ["Sigmoid"] = (1, 1), ["Tanh"] = (1, 1),
-        ["Softmax"] = (1, 1), ["Flatten"] = (1, 1), ["Identity"] = (1, 1), ["Reshape"] = (2, 2),
+        ["Gemm"] = (2, 3),
+        ["MatMul"] = (2, 2),
+        ["Add"] = (2, 2),
+        ["Relu"] = (1, 1),
+        ["Sigmoid"] = (1, 1),
+        ["Tanh"] = (1, 1),
+        ["Softmax"] = (1, 1),
+        ["Flatten"] = (1, 1),
+        ["Identity"] = (1, 1),
+        ["Reshape"] = (2, 2),
     };
 
     private readonly string _file;

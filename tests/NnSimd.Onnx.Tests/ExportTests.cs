@@ -2,7 +2,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Microsoft.ML.OnnxRuntime;
-using NnSimd.IO;
 using NnSimd.Model;
 using Xunit;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using NnSimd.IO;
 using NnSimd.Model;
 using Xunit;
 

@@ -6,6 +6,9 @@ namespace NnSimd.Data;
 /// renamed into place: a bad or partial download never becomes a file the CLI reads. When a file can be
 /// neither found nor fetched, the error says which folder was looked in, how it was chosen, and what to do.
 /// </summary>
+/// <param name="root">The folder the files are in, or are downloaded into.</param>
+/// <param name="offline">Whether a missing file is an error rather than a download.</param>
+/// <param name="mirror">Where each file is downloaded from, instead of its usual address (the tests' local mirror).</param>
 /// <param name="origin">How <paramref name="root"/> was chosen and which other places were passed over, for messages.</param>
 public sealed class DataDirectory(string root, bool offline, Func<KnownFile, Uri>? mirror = null, string origin = "the folder given")
 {

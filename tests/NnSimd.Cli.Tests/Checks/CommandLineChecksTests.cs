@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using NnSimd.Cli;
 using NnSimd.IO;
 using Xunit;
 

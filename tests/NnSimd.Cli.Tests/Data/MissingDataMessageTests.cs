@@ -85,7 +85,9 @@ public class MissingDataMessageTests
         Directory.CreateDirectory(work);
         var info = new ProcessStartInfo("dotnet")
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = work,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = work,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NnSimd.Cli.dll"));
         foreach (string a in args)

@@ -1,6 +1,5 @@
 using NnSimd.Cli.Plots;
 using NnSimd.Data;
-using NnSimd.IO;
 using NnSimd.Model;
 using NnSimd.Training;
 using Xunit;

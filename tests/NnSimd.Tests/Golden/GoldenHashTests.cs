@@ -263,7 +263,11 @@ public class GoldenHashTests
         {
             var trainer = new Trainer([64, 24, 17, 10], hidden, new TrainerOptions
             {
-                BatchSize = 16, Seed = 7, Momentum = momentum, Loss = loss, Threads = threads,
+                BatchSize = 16,
+                Seed = 7,
+                Momentum = momentum,
+                Loss = loss,
+                Threads = threads,
                 Schedule = new LearningRateSchedule.Constant(0.2f),
             });
             for (int e = 0; e < 2; e++)

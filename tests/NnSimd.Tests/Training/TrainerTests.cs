@@ -26,7 +26,11 @@ public class TrainerTests
         (byte[] heldPx, byte[] heldLabels) = Slice(600, 400);
         var trainer = new Trainer([784, 50, 10], Activation.Relu, new TrainerOptions
         {
-            BatchSize = 20, Schedule = new LearningRateSchedule.Constant(0.1f), Momentum = 0.5f, Init = Init.He, Seed = 2,
+            BatchSize = 20,
+            Schedule = new LearningRateSchedule.Constant(0.1f),
+            Momentum = 0.5f,
+            Init = Init.He,
+            Seed = 2,
         });
         var losses = new List<float>();
         for (int e = 0; e < 8; e++)

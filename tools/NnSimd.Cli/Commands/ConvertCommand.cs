@@ -1,6 +1,5 @@
 using System.CommandLine;
 using NnSimd.Cli.Checks;
-using NnSimd.IO;
 using NnSimd.Model;
 
 namespace NnSimd.Cli.Commands;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using NnSimd.Cli.Plots;
-using NnSimd.Kernels;
 
 namespace NnSimd.Cli.Commands;
 

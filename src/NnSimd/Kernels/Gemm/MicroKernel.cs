@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using NnSimd.Internal;
 
 namespace NnSimd.Kernels;
@@ -160,7 +159,8 @@ internal static class MicroKernel
         // first kept them all live through the activation's temporaries and spilled (sigmoid cost 3x its
         // stand-alone pass at 100x50.50x100).
         int deferred = 0;
-        if (t.Last) { c00 = TEpi.Apply<TSimd, TVec>(c00, t.Bias0, t.Cols0, ref deferred, 0); } TSimd.StoreFirst(c00, ref Unsafe.Add(ref c, 0), t.Cols0, ref scratch);
+        if (t.Last) { c00 = TEpi.Apply<TSimd, TVec>(c00, t.Bias0, t.Cols0, ref deferred, 0); }
+        TSimd.StoreFirst(c00, ref Unsafe.Add(ref c, 0), t.Cols0, ref scratch);
         if (TPanels.Count > 1) { if (t.Last) { c01 = TEpi.Apply<TSimd, TVec>(c01, t.Bias1, t.Cols1, ref deferred, 0); } TSimd.StoreFirst(c01, ref Unsafe.Add(ref c, 0 + w), t.Cols1, ref scratch); }
         if (TPanels.Count > 2) { if (t.Last) { c02 = TEpi.Apply<TSimd, TVec>(c02, t.Bias2, t.Cols2, ref deferred, 0); } TSimd.StoreFirst(c02, ref Unsafe.Add(ref c, 0 + (2 * w)), t.Cols2, ref scratch); }
         if (TRows.Count > 1) { if (t.Last) { c10 = TEpi.Apply<TSimd, TVec>(c10, t.Bias0, t.Cols0, ref deferred, 1); } TSimd.StoreFirst(c10, ref Unsafe.Add(ref c, 1 * ldc), t.Cols0, ref scratch); }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using NnSimd.Internal;
 
 namespace NnSimd.Kernels;
