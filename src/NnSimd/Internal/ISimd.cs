@@ -30,13 +30,6 @@ internal interface ISimd<TVec> where TVec : struct
     static abstract TVec Divide(TVec a, TVec b);
     static abstract TVec Max(TVec a, TVec b);
     static abstract TVec Min(TVec a, TVec b);
-    static abstract TVec Abs(TVec x);
-
-    /// <summary>|magnitude| with the sign of <paramref name="sign"/>.</summary>
-    static abstract TVec CopySign(TVec magnitude, TVec sign);
-
-    /// <summary>Per lane: <paramref name="ifLess"/> where <paramref name="a"/> &lt; <paramref name="b"/>, else <paramref name="otherwise"/>.</summary>
-    static abstract TVec SelectLess(TVec a, TVec b, TVec ifLess, TVec otherwise);
 
     /// <summary>p 2^n for whole numbers n in [-151, 129], rounded once, subnormal and overflowing results included.</summary>
     static abstract TVec ScaleByPowerOfTwo(TVec p, TVec n);

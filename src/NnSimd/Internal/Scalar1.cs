@@ -28,12 +28,6 @@ internal readonly struct Scalar1 : ISimd<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Max(float a, float b) => MathF.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Abs(float x) => MathF.Abs(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float CopySign(float magnitude, float sign) => MathF.CopySign(magnitude, sign);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float SelectLess(float a, float b, float ifLess, float otherwise) => a < b ? ifLess : otherwise;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Min(float a, float b) => MathF.Min(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -33,13 +33,6 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Abs(Vector128<float> x) => Vector128.Abs(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> CopySign(Vector128<float> magnitude, Vector128<float> sign) => Vector128.CopySign(magnitude, sign);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> SelectLess(Vector128<float> a, Vector128<float> b, Vector128<float> ifLess, Vector128<float> otherwise) =>
-        Vector128.ConditionalSelect(Vector128.LessThan(a, b), ifLess, otherwise);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
 
     // As p 2^(n/2) 2^(n - n/2): both factors are normal floats, so the first product is exact and only the second

@@ -30,13 +30,6 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Abs(Vector256<float> x) => Vector256.Abs(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> CopySign(Vector256<float> magnitude, Vector256<float> sign) => Vector256.CopySign(magnitude, sign);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> SelectLess(Vector256<float> a, Vector256<float> b, Vector256<float> ifLess, Vector256<float> otherwise) =>
-        Vector256.ConditionalSelect(Vector256.LessThan(a, b), ifLess, otherwise);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
 
     // As p 2^(n/2) 2^(n - n/2): both factors are normal floats, so the first product is exact and only the second

@@ -30,13 +30,6 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Abs(Vector512<float> x) => Vector512.Abs(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> CopySign(Vector512<float> magnitude, Vector512<float> sign) => Vector512.CopySign(magnitude, sign);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> SelectLess(Vector512<float> a, Vector512<float> b, Vector512<float> ifLess, Vector512<float> otherwise) =>
-        Vector512.ConditionalSelect(Vector512.LessThan(a, b), ifLess, otherwise);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
 
     // As p 2^(n/2) 2^(n - n/2): both factors are normal floats, so the first product is exact and only the second

@@ -92,32 +92,53 @@ internal readonly struct TanhOp : IUnaryOp
     public static float Invoke(float x) => MathF.Tanh(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) => Tanh<Simd128, Vector128<float>>(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) => Tanh<Simd256, Vector256<float>>(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Invoke(Vector512<float> x) => Tanh<Simd512, Vector512<float>>(x);
-
-    // Multiplies and adds kept apart (not fused), as the polynomial was fitted and tested.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Tanh<TSimd, TVec>(TVec x)
-        where TSimd : struct, ISimd<TVec>
-        where TVec : struct
+    public static Vector128<float> Invoke(Vector128<float> x)
     {
-        TVec ax = TSimd.Abs(x);
-        TVec x2 = TSimd.Multiply(x, x);
-        TVec p = TSimd.Broadcast(C13);
-        p = TSimd.Add(TSimd.Multiply(p, x2), TSimd.Broadcast(C11));
-        p = TSimd.Add(TSimd.Multiply(p, x2), TSimd.Broadcast(C9));
-        p = TSimd.Add(TSimd.Multiply(p, x2), TSimd.Broadcast(C7));
-        p = TSimd.Add(TSimd.Multiply(p, x2), TSimd.Broadcast(C5));
-        p = TSimd.Add(TSimd.Multiply(p, x2), TSimd.Broadcast(C3));
-        TVec small = TSimd.Add(x, TSimd.Multiply(TSimd.Multiply(x, x2), p));
-        TVec one = TSimd.Broadcast(1f);
-        TVec e = TSimd.Apply<ExpOp>(TSimd.Add(ax, ax));
-        TVec large = TSimd.CopySign(TSimd.Subtract(one, TSimd.Divide(TSimd.Broadcast(2f), TSimd.Add(e, one))), x);
-        return TSimd.SelectLess(ax, TSimd.Broadcast(Threshold), small, large);
+        Vector128<float> ax = Vector128.Abs(x);
+        Vector128<float> x2 = x * x;
+        Vector128<float> p = Vector128.Create(C13);
+        p = p * x2 + Vector128.Create(C11);
+        p = p * x2 + Vector128.Create(C9);
+        p = p * x2 + Vector128.Create(C7);
+        p = p * x2 + Vector128.Create(C5);
+        p = p * x2 + Vector128.Create(C3);
+        Vector128<float> small = x + x * x2 * p;
+        Vector128<float> e = ExpOp.Invoke(ax + ax);
+        Vector128<float> large = Vector128.CopySign(Vector128<float>.One - Vector128.Create(2f) / (e + Vector128<float>.One), x);
+        return Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(Threshold)), small, large);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Invoke(Vector256<float> x)
+    {
+        Vector256<float> ax = Vector256.Abs(x);
+        Vector256<float> x2 = x * x;
+        Vector256<float> p = Vector256.Create(C13);
+        p = p * x2 + Vector256.Create(C11);
+        p = p * x2 + Vector256.Create(C9);
+        p = p * x2 + Vector256.Create(C7);
+        p = p * x2 + Vector256.Create(C5);
+        p = p * x2 + Vector256.Create(C3);
+        Vector256<float> small = x + x * x2 * p;
+        Vector256<float> e = ExpOp.Invoke(ax + ax);
+        Vector256<float> large = Vector256.CopySign(Vector256<float>.One - Vector256.Create(2f) / (e + Vector256<float>.One), x);
+        return Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(Threshold)), small, large);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Invoke(Vector512<float> x)
+    {
+        Vector512<float> ax = Vector512.Abs(x);
+        Vector512<float> x2 = x * x;
+        Vector512<float> p = Vector512.Create(C13);
+        p = p * x2 + Vector512.Create(C11);
+        p = p * x2 + Vector512.Create(C9);
+        p = p * x2 + Vector512.Create(C7);
+        p = p * x2 + Vector512.Create(C5);
+        p = p * x2 + Vector512.Create(C3);
+        Vector512<float> small = x + x * x2 * p;
+        Vector512<float> e = ExpOp.Invoke(ax + ax);
+        Vector512<float> large = Vector512.CopySign(Vector512<float>.One - Vector512.Create(2f) / (e + Vector512<float>.One), x);
+        return Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(Threshold)), small, large);
     }
 }
