@@ -29,10 +29,6 @@ internal interface ISimd<TVec> where TVec : struct
     static abstract TVec Multiply(TVec a, TVec b);
     static abstract TVec Divide(TVec a, TVec b);
     static abstract TVec Max(TVec a, TVec b);
-    static abstract TVec Min(TVec a, TVec b);
-
-    /// <summary>p 2^n for whole numbers n in [-151, 129], rounded once, subnormal and overflowing results included.</summary>
-    static abstract TVec ScaleByPowerOfTwo(TVec p, TVec n);
     static abstract float Sum(TVec value);
     static abstract float MaxAcross(TVec value);
 

@@ -28,17 +28,6 @@ internal readonly struct Scalar1 : ISimd<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Max(float a, float b) => MathF.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Min(float a, float b) => MathF.Min(a, b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ScaleByPowerOfTwo(float p, float n)
-    {
-        int ni = (int)n;
-        int half = ni >> 1;
-        return p * BitConverter.Int32BitsToSingle((half + 127) << 23) * BitConverter.Int32BitsToSingle((ni - half + 127) << 23);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(float value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(float value) => value;

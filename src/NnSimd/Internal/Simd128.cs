@@ -33,19 +33,6 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
-
-    // As p 2^(n/2) 2^(n - n/2): both factors are normal floats, so the first product is exact and only the second
-    // rounds, where the result is subnormal or overflows.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> ScaleByPowerOfTwo(Vector128<float> p, Vector128<float> n)
-    {
-        Vector128<int> ni = Vector128.ConvertToInt32(n);
-        Vector128<int> half = Vector128.ShiftRightArithmetic(ni, 1);
-        Vector128<int> bias = Vector128.Create(127);
-        return p * Vector128.ShiftLeft(half + bias, 23).AsSingle() * Vector128.ShiftLeft(ni - half + bias, 23).AsSingle();
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector128<float> value) => Vector128.Sum(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector128<float> value)

@@ -30,19 +30,6 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
-
-    // As p 2^(n/2) 2^(n - n/2): both factors are normal floats, so the first product is exact and only the second
-    // rounds, where the result is subnormal or overflows.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> ScaleByPowerOfTwo(Vector256<float> p, Vector256<float> n)
-    {
-        Vector256<int> ni = Vector256.ConvertToInt32(n);
-        Vector256<int> half = Vector256.ShiftRightArithmetic(ni, 1);
-        Vector256<int> bias = Vector256.Create(127);
-        return p * Vector256.ShiftLeft(half + bias, 23).AsSingle() * Vector256.ShiftLeft(ni - half + bias, 23).AsSingle();
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector256<float> value) =>

@@ -30,24 +30,6 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
-
-    // As p 2^(n/2) 2^(n - n/2): both factors are normal floats, so the first product is exact and only the second
-    // rounds, where the result is subnormal or overflows.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> ScaleByPowerOfTwo(Vector512<float> p, Vector512<float> n)
-    {
-        if (Avx512F.IsSupported)
-        {
-            return Avx512F.Scale(p, n); // VSCALEFPS: the same bits in one instruction instead of eight
-        }
-
-        Vector512<int> ni = Vector512.ConvertToInt32(n);
-        Vector512<int> half = Vector512.ShiftRightArithmetic(ni, 1);
-        Vector512<int> bias = Vector512.Create(127);
-        return p * Vector512.ShiftLeft(half + bias, 23).AsSingle() * Vector512.ShiftLeft(ni - half + bias, 23).AsSingle();
-    }
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector512<float> value) =>
