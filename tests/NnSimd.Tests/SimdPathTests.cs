@@ -23,6 +23,18 @@ public class SimdPathTests(ITestOutputHelper output)
         Assert.Equal(Enum.Parse<SimdPath>(expected, ignoreCase: true), SimdInfo.Path);
     }
 
+    /// <summary>The same for the int8 kernels' strategy: NNSIMD_EXPECT_INT8 names the one each CI run must take.</summary>
+    [Fact]
+    public void The_expected_int8_strategy_was_taken()
+    {
+        output.WriteLine($"int8: {NnSimd.Kernels.Int8Gemm.Strategy}");
+        string? expected = Environment.GetEnvironmentVariable("NNSIMD_EXPECT_INT8");
+        if (expected is not null)
+        {
+            Assert.Equal(Enum.Parse<NnSimd.Kernels.Int8Strategy>(expected, ignoreCase: true), NnSimd.Kernels.Int8Gemm.Strategy);
+        }
+    }
+
     [Fact]
     public void A_request_can_only_lower_the_path()
     {

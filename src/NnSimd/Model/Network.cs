@@ -72,7 +72,7 @@ public sealed class Network
 
     /// <summary>
     /// Allocates the scratch memory for forward passes from one calling thread. With <paramref name="threads"/>
-    /// &gt; 1, batches of at least <see cref="MinRowsPerThread"/> rows per thread are split across that many
+    /// &gt; 1, batches of at least 48 rows per thread are split across that many
     /// threads: the caller's and threads - 1 of the workspace's own, which spin for microseconds after a call and
     /// then park, and end when the workspace is collected (parallelism is opt-in, per workspace).
     /// </summary>

@@ -1,0 +1,193 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NnSimd.Internal;
+
+namespace NnSimd.Kernels;
+
+/// <summary>The int8 dot-product strategies, fastest first; one is chosen per process.</summary>
+internal enum Int8Strategy
+{
+    Scalar,
+    Madd256,
+    Vnni256,
+}
+
+/// <summary>
+/// C = activation(diag(rowScales) (A . Q) diag(colScales) + bias) with A unsigned bytes <c>[m x k]</c> (raw pixels, or
+/// activations quantized per row) and Q the int8 weights of a <see cref="QuantizedMatrix"/>. The products are summed
+/// exactly in int32 (|sum| &lt;= k 255 127, so k up to 66,000 cannot overflow), then, while the tile is in
+/// registers, converted to float, scaled by row scale x column scale (two roundings, unfused, so every strategy gives
+/// the same bits), and handed to the fp32 GEMM's epilogues (bias, activation, in-register softmax). Each element is
+/// the same integer sum whatever the tile, so results do not depend on the batch.
+/// </summary>
+internal static class Int8Gemm
+{
+    /// <summary>The strategy this process uses: the fastest the hardware and the SIMD path allow.</summary>
+    public static readonly Int8Strategy Strategy = Choose(Simd.Path);
+
+    /// <summary>Whether this CPU (and runtime settings) can run <paramref name="strategy"/>.</summary>
+    internal static bool IsSupported(Int8Strategy strategy) => strategy switch
+    {
+        Int8Strategy.Vnni256 => AvxVnni.IsSupported,
+        Int8Strategy.Madd256 => Avx2.IsSupported,
+        _ => true,
+    };
+
+    internal static void RequireSupported(Int8Strategy strategy)
+    {
+        if (!IsSupported(strategy))
+        {
+            throw new PlatformNotSupportedException($"The int8 strategy {strategy} needs instructions this CPU or runtime does not offer.");
+        }
+    }
+
+    internal static Int8Strategy Choose(SimdPath path) =>
+        path >= SimdPath.Vector256 && AvxVnni.IsSupported ? Int8Strategy.Vnni256 :
+        path >= SimdPath.Vector256 && Avx2.IsSupported ? Int8Strategy.Madd256 :
+        Int8Strategy.Scalar;
+
+    /// <summary>
+    /// c = activation(rowScale[i] colScale[j] (a . q)[i, j] + bias[j]). <paramref name="rowScales"/> has one scale
+    /// per row of a, or a single one for all rows (1 / 255 for raw pixels). <paramref name="bias"/> may be empty.
+    /// </summary>
+    public static void Multiply(
+        ReadOnlySpan<byte> a, int m, int k, ReadOnlySpan<float> rowScales, QuantizedMatrix b, ReadOnlySpan<float> bias, Activation activation, Span<float> c)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        Guard.Positive(m, nameof(m));
+        Guard.Positive(k, nameof(k));
+        if (k != b.Rows)
+        {
+            Guard.ThrowArgument($"Shape mismatch: ({m}x{k}).({b.Rows}x{b.Columns}): A has {k} columns but B has {b.Rows} rows.", nameof(k));
+        }
+
+        if (a.Length != m * k)
+        {
+            Guard.ThrowArgument($"a has {a.Length} bytes but {m}x{k} needs {m * k}.", nameof(a));
+        }
+
+        Guard.Shape(c, m, b.Columns, nameof(c));
+        if (rowScales.Length != m && rowScales.Length != 1)
+        {
+            Guard.ThrowArgument($"rowScales has {rowScales.Length} entries: give one per row ({m}) or one for all.", nameof(rowScales));
+        }
+
+        if (!bias.IsEmpty && bias.Length != b.Columns)
+        {
+            Guard.ThrowArgument($"bias has {bias.Length} elements but the product has {b.Columns} columns.", nameof(bias));
+        }
+
+        if (rowScales.Overlaps(c) || bias.Overlaps(c))
+        {
+            Guard.ThrowArgument("c must not overlap rowScales or bias.", nameof(c));
+        }
+
+        var call = new Call(a, m, k, rowScales, b, bias, c);
+        switch (activation)
+        {
+            case Activation.Identity: call.Run<ActivationEpilogue<IdentityOp>>(); break;
+            case Activation.Step: call.Run<ActivationEpilogue<StepOp>>(); break;
+            case Activation.Sigmoid: call.Run<ActivationEpilogue<SigmoidOp>>(); break;
+            case Activation.Relu: call.Run<ActivationEpilogue<ReluOp>>(); break;
+            case Activation.Tanh: call.Run<ActivationEpilogue<TanhOp>>(); break;
+            case Activation.Softmax when b.Columns <= b.Layout.Lanes:
+                call.Run<SoftmaxEpilogue>(); // each row is one register: softmax it there
+                break;
+            case Activation.Softmax:
+                call.Run<ActivationEpilogue<IdentityOp>>();
+                Softmax.Rows(c, b.Columns, c);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+    }
+
+    private readonly ref struct Call(
+        ReadOnlySpan<byte> a, int m, int k, ReadOnlySpan<float> rowScales, QuantizedMatrix b, ReadOnlySpan<float> bias, Span<float> c)
+    {
+        private readonly ReadOnlySpan<byte> _a = a;
+        private readonly ReadOnlySpan<float> _rowScales = rowScales;
+        private readonly ReadOnlySpan<float> _bias = bias;
+        private readonly Span<float> _c = c;
+
+        public void Run<TEpi>()
+            where TEpi : IEpilogue
+        {
+            // B's strategy fixes both the integer dot product and the float width of the epilogue.
+            switch (b.Strategy)
+            {
+                case Int8Strategy.Vnni256: Macro<Vnni256, Vector256<int>, Simd256, Vector256<float>, TEpi>(_a, m, k, _rowScales, b, _bias, _c); break;
+                case Int8Strategy.Madd256: Macro<Madd256, Vector256<int>, Simd256, Vector256<float>, TEpi>(_a, m, k, _rowScales, b, _bias, _c); break;
+                default: Macro<DotScalar, int, Scalar1, float, TEpi>(_a, m, k, _rowScales, b, _bias, _c); break;
+            }
+        }
+    }
+
+    /// <summary>Rows in tiles of 4, then one at a time; panels two at a time, then one.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Macro<TDot, TAcc, TSimd, TVec, TEpi>(
+        ReadOnlySpan<byte> a, int m, int k, ReadOnlySpan<float> rowScales, QuantizedMatrix b, ReadOnlySpan<float> bias, Span<float> c)
+        where TDot : IDot<TAcc, TVec>
+        where TAcc : struct
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TEpi : IEpilogue
+    {
+        Span<float> scratchSpan = stackalloc float[16];
+        var args = new Int8TileArgs(
+            ref MemoryMarshal.GetReference(scratchSpan), k, b.Columns, b.PanelBytes,
+            ref MemoryMarshal.GetArrayDataReference(b.Scales), ref MemoryMarshal.GetReference(bias), !bias.IsEmpty);
+        ref byte a0 = ref MemoryMarshal.GetReference(a);
+        ref float c0 = ref MemoryMarshal.GetReference(c);
+        ref float s0 = ref MemoryMarshal.GetReference(rowScales);
+        int rowScaleStep = rowScales.Length == 1 ? 0 : 1;
+        int lanes = TDot.Lanes;
+        int i = 0;
+        for (; i + 4 <= m; i += 4)
+        {
+            int j = 0;
+            for (; j + 2 <= b.Panels; j += 2)
+            {
+                Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, Rows4, Panels2>(
+                    ref Unsafe.Add(ref a0, i * k), ref b.Panel(j), j * lanes, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, args);
+            }
+
+            if (j < b.Panels)
+            {
+                Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, Rows4, Panels1>(
+                    ref Unsafe.Add(ref a0, i * k), ref b.Panel(j), j * lanes, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, args);
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            int j = 0;
+            for (; j + 2 <= b.Panels; j += 2)
+            {
+                Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, Rows1, Panels2>(
+                    ref Unsafe.Add(ref a0, i * k), ref b.Panel(j), j * lanes, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, args);
+            }
+
+            if (j < b.Panels)
+            {
+                Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, Rows1, Panels1>(
+                    ref Unsafe.Add(ref a0, i * k), ref b.Panel(j), j * lanes, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, args);
+            }
+        }
+    }
+}
+
+/// <summary>What every int8 tile shares: strides, the column scales and bias, and a scratch block for partial vectors.</summary>
+internal readonly ref struct Int8TileArgs(ref float scratch, int depth, int ldc, int panelBytes, ref float colScales, ref float bias, bool hasBias)
+{
+    public readonly ref float Scratch = ref scratch;
+    public readonly int Depth = depth;
+    public readonly int Ldc = ldc;
+    public readonly int PanelBytes = panelBytes;
+    public readonly ref float ColScales = ref colScales;
+    public readonly ref float Bias = ref bias;
+    public readonly bool HasBias = hasBias;
+}

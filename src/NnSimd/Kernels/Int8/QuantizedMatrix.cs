@@ -1,0 +1,183 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NnSimd.Internal;
+
+namespace NnSimd.Kernels;
+
+/// <summary>
+/// The right-hand matrix B <c>[rows x columns]</c> of an int8 GEMM: each column quantized symmetrically to int8
+/// (q = round(w / s), s = max |w| / 127, so q is in [-127, 127] and 0 stays exactly 0), with its scale s kept in
+/// float32, then packed for a dot-product strategy (the process's, <see cref="Int8Gemm.Strategy"/>): column panels of
+/// one vector's int32 lanes, each step of a panel holding every lane's group of consecutive k, zero-padded past the
+/// last column and the last k. Immutable once built.
+/// </summary>
+internal sealed class QuantizedMatrix
+{
+    private readonly byte[] _storage;
+    private readonly int _offset;
+
+    private QuantizedMatrix(sbyte[] weights, float[] scales, int rows, int columns, Int8Strategy strategy)
+    {
+        Rows = rows;
+        Columns = columns;
+        Weights = weights;
+        Scales = scales;
+        Strategy = strategy;
+        Int8Layout layout = Layout;
+        Panels = (columns + layout.Lanes - 1) / layout.Lanes;
+        Steps = (rows + layout.Group - 1) / layout.Group;
+        PanelBytes = Steps * layout.Lanes * layout.Group * layout.ElementBytes;
+        _storage = GC.AllocateArray<byte>(checked((Panels * PanelBytes) + 64), pinned: true);
+        _offset = Alignment(_storage);
+        Pack();
+    }
+
+    /// <summary>k: the rows of B.</summary>
+    public int Rows { get; }
+
+    /// <summary>n: the columns of B.</summary>
+    public int Columns { get; }
+
+    /// <summary>The int8 weights, row-major <c>[Rows x Columns]</c>, as quantized.</summary>
+    public sbyte[] Weights { get; }
+
+    /// <summary>The float32 scale of each column: w ≈ q s.</summary>
+    public float[] Scales { get; }
+
+    /// <summary>The dot-product strategy B is packed for (the process's, unless a test asks for another).</summary>
+    internal Int8Strategy Strategy { get; }
+
+    internal Int8Layout Layout => Int8Layout.ForStrategy(Strategy);
+
+    internal int Panels { get; }
+
+    /// <summary>Steps of k per panel: k / Group, rounded up.</summary>
+    internal int Steps { get; }
+
+    internal int PanelBytes { get; }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref byte Panel(int panel) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), _offset + (panel * PanelBytes));
+
+    /// <summary>Quantizes a row-major float32 <c>[rows x columns]</c> matrix per column.</summary>
+    public static QuantizedMatrix Quantize(ReadOnlySpan<float> b, int rows, int columns) => Quantize(b, rows, columns, Int8Gemm.Strategy);
+
+    /// <summary>As <see cref="Quantize(ReadOnlySpan{float}, int, int)"/>, packed for <paramref name="strategy"/> (which the CPU must support).</summary>
+    internal static QuantizedMatrix Quantize(ReadOnlySpan<float> b, int rows, int columns, Int8Strategy strategy)
+    {
+        Int8Gemm.RequireSupported(strategy);
+        Guard.Positive(rows, nameof(rows));
+        Guard.Positive(columns, nameof(columns));
+        Guard.Shape(b, rows, columns, nameof(b));
+        var scales = new float[columns];
+        var weights = new sbyte[rows * columns];
+        for (int j = 0; j < columns; j++)
+        {
+            double max = 0;
+            for (int i = 0; i < rows; i++)
+            {
+                float w = b[(i * columns) + j];
+                if (!float.IsFinite(w))
+                {
+                    Guard.ThrowArgument($"b[{i}, {j}] is {w}: only finite weights can be quantized.", nameof(b));
+                }
+
+                max = Math.Max(max, Math.Abs((double)w));
+            }
+
+            // An all-zero column keeps scale 1 and weights 0.
+            double scale = max == 0 ? 1 : max / 127;
+            scales[j] = (float)scale;
+            for (int i = 0; i < rows; i++)
+            {
+                weights[(i * columns) + j] = (sbyte)Math.Clamp(Math.Round(b[(i * columns) + j] / scale, MidpointRounding.ToEven), -127, 127);
+            }
+        }
+
+        return new QuantizedMatrix(weights, scales, rows, columns, strategy);
+    }
+
+    /// <summary>Already-quantized weights (row-major <c>[rows x columns]</c>, in [-127, 127]) and their column scales.</summary>
+    public static QuantizedMatrix FromInt8(sbyte[] weights, float[] scales, int rows, int columns)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(scales);
+        Guard.Positive(rows, nameof(rows));
+        Guard.Positive(columns, nameof(columns));
+        if (weights.Length != rows * columns || scales.Length != columns)
+        {
+            Guard.ThrowArgument($"{weights.Length} weights and {scales.Length} scales do not make a {rows}x{columns} matrix.", nameof(weights));
+        }
+
+        if (Array.IndexOf(weights, sbyte.MinValue) >= 0)
+        {
+            Guard.ThrowArgument("a weight is -128: symmetric int8 weights are in [-127, 127].", nameof(weights));
+        }
+
+        return new QuantizedMatrix((sbyte[])weights.Clone(), (float[])scales.Clone(), rows, columns, Int8Gemm.Strategy);
+    }
+
+    private void Pack()
+    {
+        Span<byte> all = _storage.AsSpan(_offset, Panels * PanelBytes);
+        all.Clear();
+        int lanes = Layout.Lanes, group = Layout.Group, bytes = Layout.ElementBytes;
+        for (int p = 0; p < Panels; p++)
+        {
+            Span<byte> panel = all.Slice(p * PanelBytes, PanelBytes);
+            for (int s = 0; s < Steps; s++)
+            {
+                for (int lane = 0; lane < lanes; lane++)
+                {
+                    int j = (p * lanes) + lane;
+                    for (int t = 0; t < group; t++)
+                    {
+                        int i = (s * group) + t;
+                        if (j >= Columns || i >= Rows)
+                        {
+                            continue;
+                        }
+
+                        sbyte q = Weights[(i * Columns) + j];
+                        int at = (((s * lanes) + lane) * group + t) * bytes;
+                        if (bytes == 1)
+                        {
+                            panel[at] = (byte)q;
+                        }
+                        else
+                        {
+                            BitConverter.TryWriteBytes(panel.Slice(at, 2), (short)q);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static unsafe int Alignment(byte[] pinned)
+    {
+        fixed (byte* p = pinned)
+        {
+            int misalignment = (int)((nuint)p % 64);
+            return misalignment == 0 ? 0 : 64 - misalignment;
+        }
+    }
+}
+
+/// <summary>How a strategy wants B packed: int32 lanes per panel, k values per lane per step, bytes per weight.</summary>
+internal readonly record struct Int8Layout(int Lanes, int Group, int ElementBytes)
+{
+    public static Int8Layout ForStrategy(Int8Strategy strategy) => strategy switch
+    {
+        Int8Strategy.Vnni256 => Of<Vnni256, Vector256<int>, Vector256<float>>(),
+        Int8Strategy.Madd256 => Of<Madd256, Vector256<int>, Vector256<float>>(),
+        _ => Of<DotScalar, int, float>(),
+    };
+
+    private static Int8Layout Of<TDot, TAcc, TVec>()
+        where TDot : IDot<TAcc, TVec>
+        where TAcc : struct
+        where TVec : struct => new(TDot.Lanes, TDot.Group, TDot.ElementBytes);
+}

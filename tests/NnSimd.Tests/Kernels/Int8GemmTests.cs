@@ -1,0 +1,203 @@
+using NnSimd.Kernels;
+using NnSimd.Kernels.Reference;
+using Xunit;
+
+namespace NnSimd.Tests.Kernels;
+
+/// <summary>
+/// The int8 GEMM against <see cref="Int8GemmReference"/>, for every dot-product strategy this CPU can run (not only
+/// the one the process picked, so VNNI, the exact VPMADDWD fallback and the scalar loop are all checked here; CI's
+/// SIMD knobs check the automatic choice). The integer sums are exact, so the comparison is bitwise.
+/// </summary>
+public class Int8GemmTests
+{
+    // By name: the strategies are internal, and a public test method cannot take an internal type.
+    public static TheoryData<string> Strategies()
+    {
+        var data = new TheoryData<string>();
+        foreach (Int8Strategy s in Enum.GetValues<Int8Strategy>().Where(Int8Gemm.IsSupported))
+        {
+            data.Add(s.ToString());
+        }
+
+        return data;
+    }
+
+    private static readonly (int M, int K, int N)[] Shapes =
+    [
+        (1, 1, 1), (1, 784, 50), (4, 784, 50), (100, 784, 50), (100, 50, 100), (100, 100, 10), (7, 3, 17),
+        (5, 5, 33), (9, 2, 16), (13, 6, 8), (3, 257, 31), (6, 4, 1),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void Scaled_sums_are_bitwise_the_reference_at_every_shape(string name)
+    {
+        Int8Strategy strategy = Enum.Parse<Int8Strategy>(name);
+        foreach ((int m, int k, int n) in Shapes)
+        {
+            var rng = new Random((m * 7919) + (k * 31) + n);
+            (byte[] a, float[] w, float[] bias, float[] rowScales) = Operands(rng, m, k, n);
+            QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n, strategy);
+            long[] sums = Int8GemmReference.Sums(a, m, k, q.Weights, n);
+            foreach (bool withBias in new[] { true, false })
+            {
+                ReadOnlySpan<float> b = withBias ? bias : [];
+                float[] expected = Int8GemmReference.Scaled(sums, m, n, rowScales, q.Scales, b);
+                var c = new float[m * n];
+                Int8Gemm.Multiply(a, m, k, rowScales, q, b, Activation.Identity, c);
+                AssertBitwise(expected, c, $"{strategy} {m}x{k}.{k}x{n} bias={withBias}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void Each_activation_is_the_element_wise_one_applied_to_the_scaled_sums(string name)
+    {
+        Int8Strategy strategy = Enum.Parse<Int8Strategy>(name);
+        foreach ((int m, int k, int n) in new[] { (100, 784, 50), (37, 50, 100), (100, 100, 10), (3, 100, 40) })
+        {
+            var rng = new Random(m + k + n);
+            (byte[] a, float[] w, float[] bias, _) = Operands(rng, m, k, n);
+            float[] rowScale = [1f / 255];
+            QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n, strategy);
+            float[] scaled = Int8GemmReference.Scaled(Int8GemmReference.Sums(a, m, k, q.Weights, n), m, n, rowScale, q.Scales, bias);
+            foreach (Activation act in Enum.GetValues<Activation>())
+            {
+                var expected = new float[m * n];
+                if (act == Activation.Softmax)
+                {
+                    Softmax.Rows(scaled, n, expected);
+                }
+                else
+                {
+                    Activations.Apply(act, scaled, expected);
+                }
+
+                var c = new float[m * n];
+                Int8Gemm.Multiply(a, m, k, rowScale, q, bias, act, c);
+                SimdPath epilogueWidth = strategy == Int8Strategy.Scalar ? SimdPath.Scalar : SimdPath.Vector256;
+                if (epilogueWidth == SimdInfo.Path || act is Activation.Identity or Activation.Relu or Activation.Step)
+                {
+                    // The epilogue at the element-wise kernels' width, or an activation without arithmetic: same bits.
+                    AssertBitwise(expected, c, $"{strategy} {act} {m}x{k}.{k}x{n}");
+                }
+                else
+                {
+                    // Another width's activation may round differently (exp fused or not; tanh's scalar form is the
+                    // runtime's): each is within 6 ulp of the true value (ActivationTests), so within 12 of each other.
+                    for (int i = 0; i < c.Length; i++)
+                    {
+                        Assert.True(Numerics.UlpError(c[i], expected[i]) <= 12, $"{strategy} {act}: c[{i}] = {c[i]}, expected {expected[i]}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void A_row_is_the_same_alone_or_in_any_batch(string name)
+    {
+        Int8Strategy strategy = Enum.Parse<Int8Strategy>(name);
+        var rng = new Random(5);
+        const int m = 23, k = 50, n = 100;
+        (byte[] a, float[] w, float[] bias, float[] rowScales) = Operands(rng, m, k, n);
+        QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n, strategy);
+        var all = new float[m * n];
+        Int8Gemm.Multiply(a, m, k, rowScales, q, bias, Activation.Sigmoid, all);
+        for (int i = 0; i < m; i++)
+        {
+            var one = new float[n];
+            Int8Gemm.Multiply(a.AsSpan(i * k, k), 1, k, rowScales.AsSpan(i, 1), q, bias, Activation.Sigmoid, one);
+            AssertBitwise(all.AsSpan(i * n, n).ToArray(), one, $"{strategy} row {i}");
+        }
+    }
+
+    [Fact]
+    public void Quantization_is_within_half_a_step_per_weight_and_keeps_zeros()
+    {
+        var rng = new Random(11);
+        const int k = 300, n = 7;
+        float[] w = Numerics.Random(rng, k * n);
+        for (int i = 0; i < k; i += 5)
+        {
+            w[i * n] = 0f;
+        }
+
+        Array.Clear(w, 3, 1); // one zero in column 3
+        QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n);
+        for (int i = 0; i < k * n; i++)
+        {
+            int j = i % n;
+            double back = q.Weights[i] * (double)q.Scales[j];
+            // Half a step from rounding, plus the float32 rounding of the scale itself (127 steps of u relative).
+            Assert.True(Math.Abs(back - w[i]) <= (0.5 * q.Scales[j]) + (127 * Numerics.U * q.Scales[j] * 2), $"w[{i}] = {w[i]}, back {back}");
+            Assert.InRange(q.Weights[i], (sbyte)-127, (sbyte)127);
+            if (w[i] == 0)
+            {
+                Assert.Equal(0, q.Weights[i]);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_int8_product_approximates_the_float_one_within_the_quantization_bound()
+    {
+        var rng = new Random(3);
+        const int m = 20, k = 784, n = 50;
+        (byte[] a, float[] w, _, _) = Operands(rng, m, k, n);
+        QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n);
+        var c = new float[m * n];
+        Int8Gemm.Multiply(a, m, k, [1f / 255], q, [], Activation.Identity, c);
+        double[] exact = Int8GemmReference.Dequantized(a, m, k, 1f / 255, w, n);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                // Each weight is off by at most half its column's step; each input is at most 1.
+                double bound = (k * 0.5 * q.Scales[j]) + (1e-5 * Math.Abs(exact[(i * n) + j])) + 1e-6;
+                Assert.True(Math.Abs(c[(i * n) + j] - exact[(i * n) + j]) <= bound, $"c[{i},{j}] = {c[(i * n) + j]}, float product {exact[(i * n) + j]}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Bad_shapes_and_weights_are_refused_with_their_sizes()
+    {
+        QuantizedMatrix q = QuantizedMatrix.Quantize(new float[6], 3, 2);
+        var e = Assert.Throws<ArgumentException>(() => Int8Gemm.Multiply(new byte[8], 2, 4, [1f], q, [], Activation.Identity, new float[4]));
+        Assert.Contains("(2x4).(3x2)", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Int8Gemm.Multiply(new byte[6], 2, 3, [1f, 1f, 1f], q, [], Activation.Identity, new float[4]));
+        Assert.Contains("rowScales has 3 entries", e.Message);
+        e = Assert.Throws<ArgumentException>(() => QuantizedMatrix.Quantize([1f, float.NaN], 1, 2));
+        Assert.Contains("b[0, 1] is NaN", e.Message);
+        e = Assert.Throws<ArgumentException>(() => QuantizedMatrix.FromInt8([-128, 0], [1f, 1f], 1, 2));
+        Assert.Contains("-128", e.Message);
+    }
+
+    private static (byte[] A, float[] W, float[] Bias, float[] RowScales) Operands(Random rng, int m, int k, int n)
+    {
+        var a = new byte[m * k];
+        rng.NextBytes(a);
+        a[0] = 255; // the largest products, 255 x 127, must not saturate anywhere
+        float[] w = Numerics.Random(rng, k * n);
+        w[0] = 3f; // so column 0 quantizes its largest weight to 127
+        float[] bias = Numerics.Random(rng, n);
+        float[] rowScales = Enumerable.Range(0, m).Select(_ => (float)(rng.NextDouble() * 0.01) + 1e-4f).ToArray();
+        return (a, w, bias, rowScales);
+    }
+
+    private static void AssertBitwise(float[] expected, ReadOnlySpan<float> actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+            {
+                Assert.Fail($"{what}: element {i} is {actual[i]}, expected {expected[i]} (bitwise)");
+            }
+        }
+    }
+}
