@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using NnSimd.Internal;
 
@@ -73,6 +74,36 @@ internal static class Int8MicroKernel
         TVec bias1 = t.HasBias && TPanels.Count > 1 ? TSimd.LoadFirst(ref Unsafe.Add(ref t.Bias, col + lanes), cols1, ref scratch) : TSimd.Zero;
         ref float out0 = ref Unsafe.Add(ref c, col);
         int deferred = 0;
+        if (default(TEpi) is IRowWiseEpilogue)
+        {
+            // Softmax: one panel; every row finished before any store, so the rows' reductions overlap (as in the
+            // fp32 tile, where finishing row by row took twice as long).
+            Debug.Assert(TPanels.Count == 1, "a row-wise epilogue needs each row in one panel");
+            TVec v0 = TEpi.Apply<TSimd, TVec>(Scaled<TDot, TAcc, TSimd, TVec>(c00, TSimd.Broadcast(rowScale), cs0), bias0, cols0, ref deferred, 0);
+            TVec v1 = v0, v2 = v0, v3 = v0;
+            if (TRows.Count > 1)
+            {
+                v1 = TEpi.Apply<TSimd, TVec>(Scaled<TDot, TAcc, TSimd, TVec>(c10, TSimd.Broadcast(Unsafe.Add(ref rowScale, rowScaleStep)), cs0), bias0, cols0, ref deferred, 1);
+                v2 = TEpi.Apply<TSimd, TVec>(Scaled<TDot, TAcc, TSimd, TVec>(c20, TSimd.Broadcast(Unsafe.Add(ref rowScale, 2 * rowScaleStep)), cs0), bias0, cols0, ref deferred, 2);
+                v3 = TEpi.Apply<TSimd, TVec>(Scaled<TDot, TAcc, TSimd, TVec>(c30, TSimd.Broadcast(Unsafe.Add(ref rowScale, 3 * rowScaleStep)), cs0), bias0, cols0, ref deferred, 3);
+            }
+
+            TSimd.StoreFirst(v0, ref out0, cols0, ref scratch);
+            if (TRows.Count > 1)
+            {
+                TSimd.StoreFirst(v1, ref Unsafe.Add(ref out0, n), cols0, ref scratch);
+                TSimd.StoreFirst(v2, ref Unsafe.Add(ref out0, 2 * n), cols0, ref scratch);
+                TSimd.StoreFirst(v3, ref Unsafe.Add(ref out0, 3 * n), cols0, ref scratch);
+            }
+
+            if (deferred != 0)
+            {
+                TEpi.Finish(ref out0, n, cols0, deferred);
+            }
+
+            return;
+        }
+
         TVec rs = TSimd.Broadcast(rowScale);
         Finish<TDot, TAcc, TSimd, TVec, TEpi>(c00, rs, cs0, bias0, cols0, ref out0, ref deferred, 0, ref scratch);
         if (TPanels.Count > 1) { Finish<TDot, TAcc, TSimd, TVec, TEpi>(c01, rs, cs1, bias1, cols1, ref Unsafe.Add(ref out0, lanes), ref deferred, 0, ref scratch); }
@@ -89,11 +120,16 @@ internal static class Int8MicroKernel
             if (TPanels.Count > 1) { Finish<TDot, TAcc, TSimd, TVec, TEpi>(c31, rs, cs1, bias1, cols1, ref Unsafe.Add(ref out0, (3 * n) + lanes), ref deferred, 3, ref scratch); }
         }
 
-        if (deferred != 0)
-        {
-            TEpi.Finish(ref out0, n, cols0, deferred);
-        }
+        Debug.Assert(deferred == 0, "an element-wise epilogue defers nothing");
     }
+
+    /// <summary>float(sum) (row scale x column scale): two roundings, unfused, the same on every strategy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Scaled<TDot, TAcc, TSimd, TVec>(TAcc sum, TVec rowScale, TVec colScale)
+        where TDot : IDot<TAcc, TVec>
+        where TAcc : struct
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct => TSimd.Multiply(TDot.ToFloat(sum), TSimd.Multiply(rowScale, colScale));
 
     /// <summary>float(sum) (row scale x column scale), then the epilogue, then the store of the real columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -105,7 +141,7 @@ internal static class Int8MicroKernel
         where TVec : struct
         where TEpi : IEpilogue
     {
-        TVec v = TSimd.Multiply(TDot.ToFloat(sum), TSimd.Multiply(rowScale, colScale));
+        TVec v = Scaled<TDot, TAcc, TSimd, TVec>(sum, rowScale, colScale);
         TSimd.StoreFirst(TEpi.Apply<TSimd, TVec>(v, bias, cols, ref deferred, row), ref destination, cols, ref scratch);
     }
 }
