@@ -75,3 +75,39 @@ internal readonly struct SoftmaxEpilogue : IRowWiseEpilogue
         }
     }
 }
+
+/// <summary>A GEMM call waiting for its epilogue: <see cref="Run"/> is the kernel, generic over the epilogue.</summary>
+internal interface IEpilogueKernel
+{
+    void Run<TEpi>()
+        where TEpi : IEpilogue;
+}
+
+/// <summary>The one map from an <see cref="Activation"/> to the epilogue a GEMM (fp32 or int8) runs with.</summary>
+internal static class EpilogueDispatch
+{
+    /// <summary>
+    /// Runs <paramref name="kernel"/> with the epilogue of <paramref name="activation"/>. Softmax is finished in
+    /// registers when <paramref name="rowInOneVector"/> (each row of c is one vector of the kernel's panels); otherwise
+    /// the kernel stores the logits and c: [rows x <paramref name="columns"/>] is softmaxed in place afterwards.
+    /// </summary>
+    public static void Run<TKernel>(scoped ref TKernel kernel, Activation activation, bool rowInOneVector, Span<float> c, int columns)
+        where TKernel : IEpilogueKernel, allows ref struct
+    {
+        switch (activation)
+        {
+            case Activation.Identity: kernel.Run<ActivationEpilogue<IdentityOp>>(); break;
+            case Activation.Step: kernel.Run<ActivationEpilogue<StepOp>>(); break;
+            case Activation.Sigmoid: kernel.Run<ActivationEpilogue<SigmoidOp>>(); break;
+            case Activation.Relu: kernel.Run<ActivationEpilogue<ReluOp>>(); break;
+            case Activation.Tanh: kernel.Run<ActivationEpilogue<TanhOp>>(); break;
+            case Activation.Softmax when rowInOneVector: kernel.Run<SoftmaxEpilogue>(); break;
+            case Activation.Softmax:
+                kernel.Run<ActivationEpilogue<IdentityOp>>();
+                Softmax.Rows(c, columns, c);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+    }
+}

@@ -30,23 +30,10 @@ public static class Gemm
             Guard.ThrowArgument("c must not overlap a or bias: C is written while they are still being read.", nameof(c));
         }
 
-        switch (activation)
-        {
-            case Activation.Identity: Run<ActivationEpilogue<IdentityOp>>(a, m, k, b, bias, c); break;
-            case Activation.Step: Run<ActivationEpilogue<StepOp>>(a, m, k, b, bias, c); break;
-            case Activation.Sigmoid: Run<ActivationEpilogue<SigmoidOp>>(a, m, k, b, bias, c); break;
-            case Activation.Relu: Run<ActivationEpilogue<ReluOp>>(a, m, k, b, bias, c); break;
-            case Activation.Tanh: Run<ActivationEpilogue<TanhOp>>(a, m, k, b, bias, c); break;
-            case Activation.Softmax when b.Columns <= Simd.Lanes && b.TailColumns == 0:
-                Run<SoftmaxEpilogue>(a, m, k, b, bias, c); // each row is one register: softmax it there
-                break;
-            case Activation.Softmax:
-                Run<ActivationEpilogue<IdentityOp>>(a, m, k, b, bias, c);
-                Softmax.Rows(c, b.Columns, c);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
-        }
+        // B is packed for the process's width when it is built, and the width never changes within a process.
+        Debug.Assert(b.PanelWidth == Simd.Lanes, "B packed for another vector width");
+        var call = new Call(a, m, k, b, bias, c);
+        EpilogueDispatch.Run(ref call, activation, b.Columns <= Simd.Lanes && b.TailColumns == 0, c, b.Columns);
     }
 
     /// <summary>c = a . b with an unpacked row-major b: [k x n]. Packs b on every call (it allocates): for one-off products.</summary>
@@ -76,17 +63,23 @@ public static class Gemm
         Guard.Shape(c, m, bColumns, nameof(c));
     }
 
-    /// <summary>Runs the GEMM with epilogue <typeparamref name="TEpi"/> at this process's vector width.</summary>
-    private static void Run<TEpi>(ReadOnlySpan<float> a, int m, int k, PackedMatrix b, ReadOnlySpan<float> bias, Span<float> c)
-        where TEpi : IEpilogue
+    /// <summary>The GEMM's arguments; with its epilogue chosen, it is run at this process's vector width.</summary>
+    private readonly ref struct Call(ReadOnlySpan<float> a, int m, int k, PackedMatrix b, ReadOnlySpan<float> bias, Span<float> c)
+        : IEpilogueKernel
     {
-        // B is packed for the process's width when it is built, and the width never changes within a process.
-        Debug.Assert(b.PanelWidth == Simd.Lanes, "B packed for another vector width");
-        var call = new Call<TEpi>(a, m, k, b, bias, c);
-        VectorDispatch.Run(ref call);
+        private readonly ReadOnlySpan<float> _a = a;
+        private readonly ReadOnlySpan<float> _bias = bias;
+        private readonly Span<float> _c = c;
+
+        public void Run<TEpi>()
+            where TEpi : IEpilogue
+        {
+            var call = new WidthCall<TEpi>(_a, m, k, b, _bias, _c);
+            VectorDispatch.Run(ref call);
+        }
     }
 
-    private readonly ref struct Call<TEpi>(ReadOnlySpan<float> a, int m, int k, PackedMatrix b, ReadOnlySpan<float> bias, Span<float> c)
+    private readonly ref struct WidthCall<TEpi>(ReadOnlySpan<float> a, int m, int k, PackedMatrix b, ReadOnlySpan<float> bias, Span<float> c)
         : IVectorKernel
         where TEpi : IEpilogue
     {

@@ -85,27 +85,12 @@ internal static class Int8Gemm
         }
 
         var call = new Call(a, m, k, rowScales, b, bias, c);
-        switch (activation)
-        {
-            case Activation.Identity: call.Run<ActivationEpilogue<IdentityOp>>(); break;
-            case Activation.Step: call.Run<ActivationEpilogue<StepOp>>(); break;
-            case Activation.Sigmoid: call.Run<ActivationEpilogue<SigmoidOp>>(); break;
-            case Activation.Relu: call.Run<ActivationEpilogue<ReluOp>>(); break;
-            case Activation.Tanh: call.Run<ActivationEpilogue<TanhOp>>(); break;
-            case Activation.Softmax when b.Columns <= b.Layout.Lanes:
-                call.Run<SoftmaxEpilogue>(); // each row is one register: softmax it there
-                break;
-            case Activation.Softmax:
-                call.Run<ActivationEpilogue<IdentityOp>>();
-                Softmax.Rows(c, b.Columns, c);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
-        }
+        EpilogueDispatch.Run(ref call, activation, b.Columns <= b.Layout.Lanes, c, b.Columns);
     }
 
     private readonly ref struct Call(
         ReadOnlySpan<byte> a, int m, int k, ReadOnlySpan<float> rowScales, QuantizedMatrix b, ReadOnlySpan<float> bias, Span<float> c)
+        : IEpilogueKernel
     {
         private readonly ReadOnlySpan<byte> _a = a;
         private readonly ReadOnlySpan<float> _rowScales = rowScales;
@@ -144,38 +129,38 @@ internal static class Int8Gemm
         ref float c0 = ref MemoryMarshal.GetReference(c);
         ref float s0 = ref MemoryMarshal.GetReference(rowScales);
         int rowScaleStep = rowScales.Length == 1 ? 0 : 1;
-        int lanes = TDot.Lanes;
         int i = 0;
         for (; i + 4 <= m; i += 4)
         {
-            int j = 0;
-            for (; j + 2 <= b.Panels; j += 2)
-            {
-                Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, Rows4, Panels2>(
-                    ref Unsafe.Add(ref a0, i * k), ref b.Panel(j), j * lanes, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, args);
-            }
-
-            if (j < b.Panels)
-            {
-                Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, Rows4, Panels1>(
-                    ref Unsafe.Add(ref a0, i * k), ref b.Panel(j), j * lanes, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, args);
-            }
+            Strip<TDot, TAcc, TSimd, TVec, TEpi, Rows4>(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args);
         }
 
         for (; i < m; i++)
         {
-            int j = 0;
-            for (; j + 2 <= b.Panels; j += 2)
-            {
-                Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, Rows1, Panels2>(
-                    ref Unsafe.Add(ref a0, i * k), ref b.Panel(j), j * lanes, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, args);
-            }
+            Strip<TDot, TAcc, TSimd, TVec, TEpi, Rows1>(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args);
+        }
+    }
 
-            if (j < b.Panels)
-            {
-                Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, Rows1, Panels1>(
-                    ref Unsafe.Add(ref a0, i * k), ref b.Panel(j), j * lanes, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, args);
-            }
+    /// <summary>TRows rows of A across every panel of B: two panels at a time, then the last one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Strip<TDot, TAcc, TSimd, TVec, TEpi, TRows>(
+        ref byte a, ref float c, ref float rowScale, int rowScaleStep, QuantizedMatrix b, Int8TileArgs args)
+        where TDot : IDot<TAcc, TVec>
+        where TAcc : struct
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TEpi : IEpilogue
+        where TRows : IRowCount
+    {
+        int j = 0;
+        for (; j + 2 <= b.Panels; j += 2)
+        {
+            Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels2>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
+        }
+
+        if (j < b.Panels)
+        {
+            Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels1>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
         }
     }
 }
