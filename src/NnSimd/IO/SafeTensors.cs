@@ -137,8 +137,9 @@ public static class SafeTensors
         });
     }
 
+    // Integers are written as I64, except int8 tensors (quantized weights), which keep their one byte each.
     private static TensorDType StoredDType(TensorData t) =>
-        t.Floats is not null ? TensorDType.F32 : t.Bytes is not null ? TensorDType.U8 : TensorDType.I64;
+        t.Floats is not null ? TensorDType.F32 : t.Bytes is not null ? TensorDType.U8 : t.SourceDType == TensorDType.I8 ? TensorDType.I8 : TensorDType.I64;
 
     private static void WriteData(Stream stream, TensorData t)
     {
@@ -166,6 +167,20 @@ public static class SafeTensors
         }
 
         long[] ints = t.Integers!;
+        if (StoredDType(t) == TensorDType.I8)
+        {
+            var int8 = new byte[ints.Length];
+            for (int i = 0; i < ints.Length; i++)
+            {
+                int8[i] = ints[i] is >= sbyte.MinValue and <= sbyte.MaxValue
+                    ? (byte)(sbyte)ints[i]
+                    : throw new ArgumentException($"Tensor '{t.Name}' is I8 but element {i} is {ints[i]}.", nameof(t));
+            }
+
+            stream.Write(int8);
+            return;
+        }
+
         for (int i = 0; i < ints.Length; i += 4096)
         {
             int n = Math.Min(4096, ints.Length - i);
@@ -273,9 +288,10 @@ public static class SafeTensors
             "F16" => TensorDType.F16,
             "BF16" => TensorDType.BF16,
             "U8" => TensorDType.U8,
+            "I8" => TensorDType.I8,
             "I32" => TensorDType.I32,
             "I64" => TensorDType.I64,
-            _ => throw Error(path, $"tensor '{name}' has dtype '{dtype}'; supported are F32, F64, F16, BF16, U8, I32, I64."),
+            _ => throw Error(path, $"tensor '{name}' has dtype '{dtype}'; supported are F32, F64, F16, BF16, U8, I8, I32, I64."),
         };
         return new Entry(name, type, shape.ToArray(), offsets[0], offsets[1]);
     }
@@ -382,6 +398,14 @@ public static class SafeTensors
                 }
 
                 return TensorData.FromFloats(e.Name, e.Shape, h, e.DType);
+            case TensorDType.I8:
+                var i8 = new long[count];
+                for (int i = 0; i < count; i++)
+                {
+                    i8[i] = (sbyte)raw[i];
+                }
+
+                return TensorData.FromIntegers(e.Name, e.Shape, i8, TensorDType.I8);
             case TensorDType.I32:
                 var i32 = new long[count];
                 for (int i = 0; i < count; i++)
@@ -403,7 +427,7 @@ public static class SafeTensors
 
     internal static int ItemSize(TensorDType dtype) => dtype switch
     {
-        TensorDType.U8 => 1,
+        TensorDType.U8 or TensorDType.I8 => 1,
         TensorDType.F16 or TensorDType.BF16 => 2,
         TensorDType.F32 or TensorDType.I32 => 4,
         _ => 8,

@@ -17,11 +17,13 @@ public enum TensorDType
     I32,
     /// <summary>64-bit signed integer.</summary>
     I64,
+    /// <summary>8-bit signed integer (quantized weights), read as 64-bit integers.</summary>
+    I8,
 }
 
 /// <summary>
 /// A named, row-major tensor: its shape and its elements, either as floats (F32; F64, F16, BF16 converted) or as bytes (U8),
-/// or as 64-bit integers (I32, I64). <see cref="SourceDType"/> keeps what the file held.
+/// or as 64-bit integers (I8, I32, I64). <see cref="SourceDType"/> keeps what the file held.
 /// </summary>
 public sealed class TensorData
 {
@@ -50,7 +52,7 @@ public sealed class TensorData
     /// <summary>The elements as bytes (U8), else null.</summary>
     public byte[]? Bytes { get; }
 
-    /// <summary>The elements as 64-bit integers (I32, I64), else null.</summary>
+    /// <summary>The elements as 64-bit integers (I8, I32, I64), else null.</summary>
     public long[]? Integers { get; }
 
     /// <summary>The number of elements: the product of the shape.</summary>

@@ -49,6 +49,13 @@ internal interface ISimd<TVec> where TVec : struct
     /// <summary>The 4 <see cref="Count"/> bytes at <paramref name="source"/> as four float vectors, in order.</summary>
     static abstract (TVec A, TVec B, TVec C, TVec D) WidenBytes(ref byte source);
 
+    /// <summary>
+    /// The inverse of <see cref="WidenBytes"/>: each lane of the four vectors clamped to [0, 255], rounded to the
+    /// nearest integer (ties to even) and stored as 4 <see cref="Count"/> bytes at <paramref name="destination"/>, in
+    /// order. Every width gives the same bytes.
+    /// </summary>
+    static abstract void NarrowToBytes(TVec a, TVec b, TVec c, TVec d, ref byte destination);
+
     static abstract TVec Apply<TOp>(TVec x) where TOp : IUnaryOp;
     static abstract TVec Apply<TOp>(TVec x, TVec y) where TOp : IBinaryOp;
 }

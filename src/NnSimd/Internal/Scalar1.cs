@@ -50,6 +50,18 @@ internal readonly struct Scalar1 : ISimd<float>
         (source, Unsafe.Add(ref source, 1), Unsafe.Add(ref source, 2), Unsafe.Add(ref source, 3));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NarrowToBytes(float a, float b, float c, float d, ref byte destination)
+    {
+        destination = ToByte(a);
+        Unsafe.Add(ref destination, 1) = ToByte(b);
+        Unsafe.Add(ref destination, 2) = ToByte(c);
+        Unsafe.Add(ref destination, 3) = ToByte(d);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte ToByte(float x) => (byte)MathF.Round(Math.Clamp(x, 0f, 255f));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply<TOp>(float x) where TOp : IUnaryOp => TOp.Invoke(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply<TOp>(float x, float y) where TOp : IBinaryOp => TOp.Invoke(x, y);

@@ -86,6 +86,19 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NarrowToBytes(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d, ref byte destination)
+    {
+        Vector128<ushort> lo = Vector128.Narrow(ToUInt32(a), ToUInt32(b));
+        Vector128<ushort> hi = Vector128.Narrow(ToUInt32(c), ToUInt32(d));
+        Vector128.Narrow(lo, hi).StoreUnsafe(ref destination);
+    }
+
+    // Clamped first, so the conversion is exact and the narrowing never truncates.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<uint> ToUInt32(Vector128<float> x) =>
+        Vector128.ConvertToUInt32(Vector128.Round(Vector128.Min(Vector128.Max(x, Vector128<float>.Zero), Vector128.Create(255f))));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Apply<TOp>(Vector128<float> x) where TOp : IUnaryOp => TOp.Invoke(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Apply<TOp>(Vector128<float> x, Vector128<float> y) where TOp : IBinaryOp => TOp.Invoke(x, y);

@@ -81,6 +81,19 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NarrowToBytes(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d, ref byte destination)
+    {
+        Vector256<ushort> lo = Vector256.Narrow(ToUInt32(a), ToUInt32(b));
+        Vector256<ushort> hi = Vector256.Narrow(ToUInt32(c), ToUInt32(d));
+        Vector256.Narrow(lo, hi).StoreUnsafe(ref destination);
+    }
+
+    // Clamped first, so the conversion is exact and the narrowing never truncates.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> ToUInt32(Vector256<float> x) =>
+        Vector256.ConvertToUInt32(Vector256.Round(Vector256.Min(Vector256.Max(x, Vector256<float>.Zero), Vector256.Create(255f))));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Apply<TOp>(Vector256<float> x) where TOp : IUnaryOp => TOp.Invoke(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Apply<TOp>(Vector256<float> x, Vector256<float> y) where TOp : IBinaryOp => TOp.Invoke(x, y);

@@ -93,6 +93,19 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NarrowToBytes(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, ref byte destination)
+    {
+        Vector512<ushort> lo = Vector512.Narrow(ToUInt32(a), ToUInt32(b));
+        Vector512<ushort> hi = Vector512.Narrow(ToUInt32(c), ToUInt32(d));
+        Vector512.Narrow(lo, hi).StoreUnsafe(ref destination);
+    }
+
+    // Clamped first, so the conversion is exact and the narrowing never truncates.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> ToUInt32(Vector512<float> x) =>
+        Vector512.ConvertToUInt32(Vector512.Round(Vector512.Min(Vector512.Max(x, Vector512<float>.Zero), Vector512.Create(255f))));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Apply<TOp>(Vector512<float> x) where TOp : IUnaryOp => TOp.Invoke(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Apply<TOp>(Vector512<float> x, Vector512<float> y) where TOp : IBinaryOp => TOp.Invoke(x, y);

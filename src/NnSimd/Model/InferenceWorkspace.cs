@@ -77,32 +77,37 @@ public sealed class InferenceWorkspace
         return made;
     }
 
-    /// <summary>The buffers one thread needs: two ping-pong activation buffers and converted input.</summary>
+    /// <summary>
+    /// The buffers one thread needs: two ping-pong activation buffers, converted input, and (for a
+    /// <see cref="QuantizedNetwork"/>) one buffer of quantized bytes.
+    /// </summary>
     internal sealed class Lane
     {
         private readonly float[] _storage;
         private readonly int _offset;
         private readonly int _half;
         private readonly int _inputLength;
+        private readonly int _bytesLength;
         private float[]? _input;
+        private byte[]? _bytes;
 
         public Lane(Network network, int blockRows)
+            : this(network.Inputs, network.Layers.Select(l => l.Outputs), blockRows)
         {
-            Network = network;
+        }
+
+        /// <summary>Buffers for blocks of <paramref name="blockRows"/> rows of <paramref name="inputs"/> inputs through layers of these widths.</summary>
+        public Lane(int inputs, IEnumerable<int> outputs, int blockRows)
+        {
             BlockRows = blockRows;
-            int widest = 1;
-            foreach (DenseLayer layer in network.Layers)
-            {
-                widest = Math.Max(widest, layer.Outputs);
-            }
+            int widest = Math.Max(1, outputs.Max());
 
             // Round each half to 16 floats so the second buffer is 64-byte aligned too.
             _half = checked((blockRows * widest + 15) / 16 * 16);
             (_storage, _offset) = AlignedBuffer.Allocate(checked(2 * _half));
-            _inputLength = checked(blockRows * network.Inputs);
+            _inputLength = checked(blockRows * inputs);
+            _bytesLength = checked(blockRows * Math.Max(inputs, widest));
         }
-
-        public Network Network { get; }
 
         public int BlockRows { get; }
 
@@ -110,5 +115,8 @@ public sealed class InferenceWorkspace
 
         /// <summary>Room for one block of converted input rows; allocated on the first byte-input call only.</summary>
         public Span<float> Input(int length) => (_input ??= new float[_inputLength]).AsSpan(0, length);
+
+        /// <summary>Room for one block of quantized rows (input or activations); allocated on first use only.</summary>
+        public Span<byte> Bytes(int length) => (_bytes ??= new byte[_bytesLength]).AsSpan(0, length);
     }
 }

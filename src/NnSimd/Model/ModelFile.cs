@@ -9,7 +9,7 @@ namespace NnSimd.Model;
 /// (e.g. <c>sigmoid,sigmoid,softmax</c>). Any safetensors reader can open it; NnSimd packs the weights for its
 /// GEMM as it loads them.
 /// </summary>
-public static class ModelFile
+public static partial class ModelFile
 {
     /// <summary>Metadata key of the activations, one per layer, comma-separated.</summary>
     private const string ActivationsKey = "activations";
@@ -42,6 +42,11 @@ public static class ModelFile
         {
             case FileKind.SafeTensors:
                 SafeTensors.Contents contents = SafeTensors.Read(path);
+                if (contents.Metadata.GetValueOrDefault(FormatKey) == Int8FormatName)
+                {
+                    throw new NnSimdFormatException(path, null, $"it is an int8 model ({Int8FormatName}): load it with {nameof(ModelFile)}.{nameof(LoadQuantized)}.");
+                }
+
                 tensors = contents.Tensors;
                 inFileOrder = false;
                 if (contents.Metadata.TryGetValue(ActivationsKey, out string? text))

@@ -71,6 +71,16 @@ public sealed class Network
         string.Join(',', _layers.Select(l => l.Activation.ToString().ToLowerInvariant()));
 
     /// <summary>
+    /// An int8 version of this network, for inference (<see cref="QuantizedNetwork"/>). Weights are quantized
+    /// symmetrically per output column; a layer's input becomes unsigned bytes with one static scale. A layer runs in
+    /// int8 where its input cannot be negative: the first when every <paramref name="calibration"/> input is &gt;= 0,
+    /// a later one after sigmoid, step or ReLU; the others stay float32. The scales come from the activations' ranges:
+    /// 1/255 after sigmoid and step (bounded by 1), max / 255 after ReLU and for the input, the max taken over
+    /// <paramref name="calibration"/>: <c>[rows x Inputs]</c> typical input rows (values above it saturate).
+    /// </summary>
+    public QuantizedNetwork Quantize(ReadOnlySpan<float> calibration) => NetworkQuantizer.Quantize(this, calibration);
+
+    /// <summary>
     /// Allocates the scratch memory for forward passes from one calling thread. With <paramref name="threads"/>
     /// &gt; 1, batches of at least 48 rows per thread are split across that many
     /// threads: the caller's and threads - 1 of the workspace's own, which spin for microseconds after a call and

@@ -33,24 +33,7 @@ internal static class NetworkReference
 
                 if (layer.Activation == Activation.Softmax)
                 {
-                    Span<double> row = y.AsSpan(r * layer.Outputs, layer.Outputs);
-                    double max = double.NegativeInfinity;
-                    foreach (double v in row)
-                    {
-                        max = Math.Max(max, v);
-                    }
-
-                    double total = 0;
-                    for (int j = 0; j < row.Length; j++)
-                    {
-                        row[j] = Math.Exp(row[j] - max);
-                        total += row[j];
-                    }
-
-                    for (int j = 0; j < row.Length; j++)
-                    {
-                        row[j] /= total;
-                    }
+                    SoftmaxReference.InPlace(y.AsSpan(r * layer.Outputs, layer.Outputs));
                 }
                 else
                 {

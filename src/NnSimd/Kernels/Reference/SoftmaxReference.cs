@@ -5,17 +5,24 @@ internal static class SoftmaxReference
 {
     public static double[] Row(ReadOnlySpan<float> x)
     {
+        double[] y = Array.ConvertAll(x.ToArray(), v => (double)v);
+        InPlace(y);
+        return y;
+    }
+
+    /// <summary>The softmax of a float64 row, in place (the networks' references, whose activations are float64).</summary>
+    public static void InPlace(Span<double> y)
+    {
         double max = double.NegativeInfinity;
-        foreach (float v in x)
+        foreach (double v in y)
         {
             max = Math.Max(max, v);
         }
 
-        var y = new double[x.Length];
         double sum = 0;
-        for (int i = 0; i < x.Length; i++)
+        for (int i = 0; i < y.Length; i++)
         {
-            y[i] = Math.Exp(x[i] - max);
+            y[i] = Math.Exp(y[i] - max);
             sum += y[i];
         }
 
@@ -23,8 +30,6 @@ internal static class SoftmaxReference
         {
             y[i] /= sum;
         }
-
-        return y;
     }
 
     public static double[] LogRow(ReadOnlySpan<float> x)

@@ -1,0 +1,226 @@
+using NnSimd.Internal;
+using NnSimd.Kernels;
+
+namespace NnSimd.Model;
+
+/// <summary>
+/// A network whose layers run in int8 where their input cannot be negative (see <see cref="Network.Quantize"/>):
+/// unsigned-byte inputs times int8 weights, summed exactly in int32, then scaled, biased and activated in float32
+/// while still in registers. Raw byte rows (pixels) feed an int8 first layer as they are. Immutable once built,
+/// so one instance serves any number of threads, each with its own <see cref="QuantizedWorkspace"/>. A row's
+/// output is bitwise the same whether it runs alone or at any position of any batch.
+/// </summary>
+public sealed class QuantizedNetwork
+{
+    private readonly QuantizedLayer[] _layers;
+
+    internal QuantizedNetwork(QuantizedLayer[] layers)
+    {
+        for (int i = 1; i < layers.Length; i++)
+        {
+            if (layers[i].Inputs != layers[i - 1].Outputs)
+            {
+                Guard.ThrowArgument($"Layer {i} takes {layers[i].Inputs} inputs but layer {i - 1} gives {layers[i - 1].Outputs} outputs.", nameof(layers));
+            }
+
+            if (layers[i - 1].Activation == Activation.Softmax)
+            {
+                Guard.ThrowArgument($"Layer {i - 1}: softmax is only allowed on the last layer.", nameof(layers));
+            }
+        }
+
+        _layers = layers;
+    }
+
+    /// <summary>The layers, first to last.</summary>
+    public IReadOnlyList<QuantizedLayer> Layers => _layers;
+
+    /// <summary>Width of an input row.</summary>
+    public int Inputs => _layers[0].Inputs;
+
+    /// <summary>Width of an output row.</summary>
+    public int Outputs => _layers[^1].Outputs;
+
+    /// <summary>The architecture as text, e.g. <c>784-50-100-10 sigmoid,sigmoid,softmax int8,int8,int8</c>.</summary>
+    public override string ToString() =>
+        $"{Inputs}-{string.Join('-', _layers.Select(l => l.Outputs))} " +
+        $"{string.Join(',', _layers.Select(l => l.Activation.ToString().ToLowerInvariant()))} " +
+        string.Join(',', _layers.Select(l => l.IsInt8 ? "int8" : "float32"));
+
+    /// <summary>Allocates the scratch memory for forward passes from one calling thread.</summary>
+    public QuantizedWorkspace CreateWorkspace(int blockRows = Network.DefaultBlockRows)
+    {
+        Guard.Positive(blockRows, nameof(blockRows));
+        return new QuantizedWorkspace(this, blockRows);
+    }
+
+    /// <summary>
+    /// output: [rows x Outputs] = the network applied to input: [rows x Inputs]. An int8 first layer quantizes the
+    /// rows with its <see cref="QuantizedLayer.InputScale"/>; a NaN or infinite input is refused. Allocates nothing
+    /// after the first call on a workspace.
+    /// </summary>
+    public unsafe void Predict(ReadOnlySpan<float> input, Span<float> output, QuantizedWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities)
+    {
+        int rows = CheckBatch(input.Length, workspace, nameof(input));
+        Guard.Shape(output, rows, Outputs, nameof(output));
+        if (input.Overlaps(output))
+        {
+            Guard.ThrowArgument("output must not overlap input.", nameof(output));
+        }
+
+        fixed (float* x = input)
+        fixed (float* y = output)
+        {
+            Predict(new FloatRows(x, Inputs), y, kind, rows, workspace);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Predict(ReadOnlySpan{float}, Span{float}, QuantizedWorkspace, NetworkOutput)"/> for raw bytes
+    /// (e.g. pixels) standing for <c>byte / divisor</c>: an int8 first layer takes them as they are, with scale
+    /// 1 / divisor, so they are never quantized again. Allocates nothing after the first call on a workspace.
+    /// </summary>
+    public unsafe void Predict(ReadOnlySpan<byte> input, float divisor, Span<float> output, QuantizedWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities)
+    {
+        int rows = CheckBatch(input.Length, workspace, nameof(input));
+        CheckDivisor(divisor);
+        Guard.Shape(output, rows, Outputs, nameof(output));
+        fixed (byte* x = input)
+        fixed (float* y = output)
+        {
+            Predict(new ByteRows(x, Inputs, divisor), y, kind, rows, workspace);
+        }
+    }
+
+    /// <summary>classes[r] = the argmax of row r's output (first on ties). Skips a final softmax.</summary>
+    public unsafe void Classify(ReadOnlySpan<float> input, Span<int> classes, QuantizedWorkspace workspace)
+    {
+        int rows = CheckBatch(input.Length, workspace, nameof(input));
+        CheckClasses(classes, rows);
+        fixed (float* x = input)
+        fixed (int* c = classes)
+        {
+            RunRows(new FloatRows(x, Inputs), new ClassIndices(c, Outputs), rows, workspace.Lane);
+        }
+    }
+
+    /// <summary>classes[r] for raw byte rows standing for <c>byte / divisor</c>; see the byte overload of Predict.</summary>
+    public unsafe void Classify(ReadOnlySpan<byte> input, float divisor, Span<int> classes, QuantizedWorkspace workspace)
+    {
+        int rows = CheckBatch(input.Length, workspace, nameof(input));
+        CheckDivisor(divisor);
+        CheckClasses(classes, rows);
+        fixed (byte* x = input)
+        fixed (int* c = classes)
+        {
+            RunRows(new ByteRows(x, Inputs, divisor), new ClassIndices(c, Outputs), rows, workspace.Lane);
+        }
+    }
+
+    private unsafe void Predict<TSource>(TSource source, float* output, NetworkOutput kind, int rows, QuantizedWorkspace workspace)
+        where TSource : struct, IRowSource
+    {
+        if (kind == NetworkOutput.Scores)
+        {
+            RunRows(source, new ScoreRows(output, Outputs), rows, workspace.Lane);
+        }
+        else
+        {
+            RunRows(source, new ProbabilityRows(output, Outputs), rows, workspace.Lane);
+        }
+    }
+
+    /// <summary>
+    /// Pushes the rows through every layer, one block at a time. An int8 layer quantizes its input into the lane's
+    /// bytes (the first layer's bytes come from the source), then runs the int8 GEMM with the epilogue fused; a
+    /// float32 layer runs the float GEMM.
+    /// </summary>
+    private void RunRows<TSource, TSink>(TSource source, TSink sink, int rows, InferenceWorkspace.Lane lane)
+        where TSource : struct, IRowSource
+        where TSink : struct, IRowSink
+    {
+        for (int r0 = 0; r0 < rows; r0 += lane.BlockRows)
+        {
+            int n = Math.Min(lane.BlockRows, rows - r0);
+            ReadOnlySpan<float> x = default;
+            for (int i = 0; i < _layers.Length; i++)
+            {
+                QuantizedLayer layer = _layers[i];
+                bool last = i == _layers.Length - 1;
+                Span<float> y = lane.Buffer(i % 2, n * layer.Outputs);
+                if (last)
+                {
+                    y = sink.Rows(r0, n, y);
+                }
+
+                Activation activation = TSink.ScoresOnly && last && layer.Activation == Activation.Softmax ? Activation.Identity : layer.Activation;
+                if (layer.Int8 is { } weights)
+                {
+                    float rowScale = layer.InputScale;
+                    ReadOnlySpan<byte> q;
+                    if (i == 0)
+                    {
+                        q = source.Bytes(r0, n, layer.InputScale, lane, out rowScale);
+                    }
+                    else
+                    {
+                        Span<byte> quantized = lane.Bytes(x.Length);
+                        if (!ByteQuantization.Quantize(x, 1f / layer.InputScale, quantized))
+                        {
+                            ThrowNotFinite(i - 1, r0);
+                        }
+
+                        q = quantized;
+                    }
+
+                    Int8Gemm.Multiply(q, n, layer.Inputs, new ReadOnlySpan<float>(in rowScale), weights, layer.Bias, activation, y);
+                }
+                else
+                {
+                    layer.Float!.Forward(i == 0 ? source.Rows(r0, n, lane) : x, n, y, activation);
+                }
+
+                x = y;
+            }
+
+            sink.Complete(r0, n, x);
+        }
+    }
+
+    /// <summary>A float32 layer can overflow where an int8 one cannot; its infinities have no byte to become.</summary>
+    private static void ThrowNotFinite(int layer, int firstRow) =>
+        Guard.ThrowArgument(
+            $"layer {layer} gave a NaN or infinite activation in the block of rows from {firstRow}: the input is out of the range this int8 network handles.", "input");
+
+    private int CheckBatch(int length, QuantizedWorkspace workspace, string name)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (workspace.Network != this)
+        {
+            Guard.ThrowArgument("The workspace was made by another network.", nameof(workspace));
+        }
+
+        if (length == 0 || length % Inputs != 0)
+        {
+            Guard.ThrowArgument($"{name} has {length} elements, not a whole positive number of rows of {Inputs}.", name);
+        }
+
+        return length / Inputs;
+    }
+
+    private static void CheckClasses(Span<int> classes, int rows)
+    {
+        if (classes.Length != rows)
+        {
+            Guard.ThrowArgument($"input has {rows} rows but classes has {classes.Length} entries.", nameof(classes));
+        }
+    }
+
+    private static void CheckDivisor(float divisor)
+    {
+        if (!float.IsFinite(divisor) || divisor == 0)
+        {
+            Guard.ThrowArgument($"divisor must be finite and non-zero, not {divisor}.", nameof(divisor));
+        }
+    }
+}
