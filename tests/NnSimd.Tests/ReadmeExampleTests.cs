@@ -32,7 +32,7 @@ public partial class ReadmeExampleTests
     public void The_readme_has_its_library_examples_and_its_test_command()
     {
         IReadOnlyList<ReadmeSnippets.Block> blocks = ReadmeSnippets.Read();
-        Assert.Equal(6, blocks.Count);
+        Assert.Equal(7, blocks.Count);
         Assert.Contains(blocks, b => b.Code.Contains("// the book, in float64: 0.31682708, 0.69627909", StringComparison.Ordinal)
             && b.Code.Contains("// first row: [0.316827, 0.696279]", StringComparison.Ordinal));
         Assert.Single(blocks, b => b.Code.Contains(EpochLine, StringComparison.Ordinal));
