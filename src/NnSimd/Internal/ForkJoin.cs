@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 
 namespace NnSimd.Internal;
 
@@ -69,9 +70,15 @@ internal sealed class ForkJoin
             theirs ??= worker.Wait();
         }
 
-        if (mine is not null || theirs is not null)
+        // One failed part rethrows its own exception, so bad input gives the same error on any number of threads.
+        if (mine is not null && theirs is not null)
         {
-            throw new AggregateException("A parallel part failed.", new[] { mine, theirs }.OfType<Exception>());
+            throw new AggregateException("Parallel parts failed.", mine, theirs);
+        }
+
+        if ((mine ?? theirs) is { } failed)
+        {
+            ExceptionDispatchInfo.Throw(failed);
         }
 
         // The finalizer must not stop the workers while a call is still using them.

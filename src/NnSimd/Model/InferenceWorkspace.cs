@@ -13,37 +13,11 @@ namespace NnSimd.Model;
 /// </summary>
 public sealed class InferenceWorkspace
 {
-    private readonly Lane[] _lanes;
-    private readonly List<IPartitioned> _splits;
-
     internal InferenceWorkspace(Network network, int blockRows, int threads)
     {
         Network = network;
         BlockRows = blockRows;
-        Threads = threads;
-        _lanes = new Lane[threads];
-        for (int i = 0; i < threads; i++)
-        {
-            _lanes[i] = new Lane(network, blockRows);
-        }
-
-        if (threads == 1)
-        {
-            _splits = [];
-            return;
-        }
-
-        Parallel = new ForkJoin(threads);
-        // Every mode's split, made now so that no call allocates, not even a mode's first.
-        _splits =
-        [
-            new RowSplit<FloatRows, ProbabilityRows>(network, _lanes),
-            new RowSplit<FloatRows, ScoreRows>(network, _lanes),
-            new RowSplit<FloatRows, ClassIndices>(network, _lanes),
-            new RowSplit<ByteRows, ProbabilityRows>(network, _lanes),
-            new RowSplit<ByteRows, ScoreRows>(network, _lanes),
-            new RowSplit<ByteRows, ClassIndices>(network, _lanes),
-        ];
+        Lanes = new WorkspaceLanes<Network>(network, () => new Lane(network, blockRows), threads);
     }
 
     /// <summary>The network this workspace was made for.</summary>
@@ -53,29 +27,9 @@ public sealed class InferenceWorkspace
     public int BlockRows { get; }
 
     /// <summary>Threads a large batch is split across (1 = the calling thread only).</summary>
-    public int Threads { get; }
+    public int Threads => Lanes.Threads;
 
-    internal Lane MainLane => _lanes[0];
-
-    internal ForkJoin? Parallel { get; }
-
-    /// <summary>The split for one mode of input and output.</summary>
-    internal RowSplit<TSource, TSink> Split<TSource, TSink>()
-        where TSource : struct, IRowSource
-        where TSink : struct, IRowSink
-    {
-        foreach (IPartitioned split in _splits)
-        {
-            if (split is RowSplit<TSource, TSink> typed)
-            {
-                return typed;
-            }
-        }
-
-        var made = new RowSplit<TSource, TSink>(Network, _lanes);
-        _splits.Add(made);
-        return made;
-    }
+    internal WorkspaceLanes<Network> Lanes { get; }
 
     /// <summary>
     /// The buffers one thread needs: two ping-pong activation buffers, converted input, and (for a
@@ -92,6 +46,11 @@ public sealed class InferenceWorkspace
         private byte[]? _bytes;
 
         public Lane(Network network, int blockRows)
+            : this(network.Inputs, network.Layers.Select(l => l.Outputs), blockRows)
+        {
+        }
+
+        public Lane(QuantizedNetwork network, int blockRows)
             : this(network.Inputs, network.Layers.Select(l => l.Outputs), blockRows)
         {
         }

@@ -7,7 +7,7 @@ namespace NnSimd.Model;
 /// of threads, each with its own <see cref="InferenceWorkspace"/>. Inputs are row-major <c>[rows x Inputs]</c>.
 /// A row's output is bitwise the same whether it runs alone or at any position of any batch.
 /// </summary>
-public sealed class Network
+public sealed class Network : IRowRunner
 {
     /// <summary>Rows per block of a forward pass: a multiple of the micro-kernel's 8 rows, small enough for L2.</summary>
     public const int DefaultBlockRows = 96;
@@ -182,14 +182,14 @@ public sealed class Network
         where TSource : struct, IRowSource
         where TSink : struct, IRowSink
     {
-        int parts = Math.Min(workspace.Threads, rows / MinRowsPerThread);
+        int parts = workspace.Lanes.Parts(rows, MinRowsPerThread);
         if (parts <= 1)
         {
-            RunRows(source, sink, 0, rows, workspace.MainLane);
+            RunRows(source, sink, 0, rows, workspace.Lanes.Main);
         }
         else
         {
-            workspace.Split<TSource, TSink>().Run(workspace.Parallel!, source, sink, rows, parts);
+            workspace.Lanes.RunSplit(source, sink, rows, parts);
         }
     }
 
@@ -209,6 +209,9 @@ public sealed class Network
             sink.Complete(r0, n, outputs);
         }
     }
+
+    void IRowRunner.RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane) =>
+        RunRows(source, sink, start, count, lane);
 
     private int CheckBatch(int length, InferenceWorkspace workspace, string name)
     {

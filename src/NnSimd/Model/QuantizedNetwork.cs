@@ -10,7 +10,7 @@ namespace NnSimd.Model;
 /// so one instance serves any number of threads, each with its own <see cref="QuantizedWorkspace"/>. A row's
 /// output is bitwise the same whether it runs alone or at any position of any batch.
 /// </summary>
-public sealed class QuantizedNetwork
+public sealed class QuantizedNetwork : IRowRunner
 {
     private readonly QuantizedLayer[] _layers;
 
@@ -47,11 +47,15 @@ public sealed class QuantizedNetwork
         $"{string.Join(',', _layers.Select(l => l.Activation.ToString().ToLowerInvariant()))} " +
         string.Join(',', _layers.Select(l => l.IsInt8 ? "int8" : "float32"));
 
-    /// <summary>Allocates the scratch memory for forward passes from one calling thread.</summary>
-    public QuantizedWorkspace CreateWorkspace(int blockRows = Network.DefaultBlockRows)
+    /// <summary>
+    /// Allocates the scratch memory for forward passes from one calling thread. With <paramref name="threads"/>
+    /// &gt; 1, large batches are split across that many threads, as <see cref="Network.CreateWorkspace"/> does.
+    /// </summary>
+    public QuantizedWorkspace CreateWorkspace(int threads = 1, int blockRows = Network.DefaultBlockRows)
     {
+        Guard.Positive(threads, nameof(threads));
         Guard.Positive(blockRows, nameof(blockRows));
-        return new QuantizedWorkspace(this, blockRows);
+        return new QuantizedWorkspace(this, blockRows, threads);
     }
 
     /// <summary>
@@ -100,7 +104,7 @@ public sealed class QuantizedNetwork
         fixed (float* x = input)
         fixed (int* c = classes)
         {
-            RunRows(new FloatRows(x, Inputs), new ClassIndices(c, Outputs), rows, workspace.Lane);
+            Execute(new FloatRows(x, Inputs), new ClassIndices(c, Outputs), rows, workspace);
         }
     }
 
@@ -113,7 +117,7 @@ public sealed class QuantizedNetwork
         fixed (byte* x = input)
         fixed (int* c = classes)
         {
-            RunRows(new ByteRows(x, Inputs, divisor), new ClassIndices(c, Outputs), rows, workspace.Lane);
+            Execute(new ByteRows(x, Inputs, divisor), new ClassIndices(c, Outputs), rows, workspace);
         }
     }
 
@@ -122,26 +126,46 @@ public sealed class QuantizedNetwork
     {
         if (kind == NetworkOutput.Scores)
         {
-            RunRows(source, new ScoreRows(output, Outputs), rows, workspace.Lane);
+            Execute(source, new ScoreRows(output, Outputs), rows, workspace);
         }
         else
         {
-            RunRows(source, new ProbabilityRows(output, Outputs), rows, workspace.Lane);
+            Execute(source, new ProbabilityRows(output, Outputs), rows, workspace);
         }
     }
 
-    /// <summary>
-    /// Pushes the rows through every layer, one block at a time. An int8 layer quantizes its input into the lane's
-    /// bytes (the first layer's bytes come from the source), then runs the int8 GEMM with the epilogue fused; a
-    /// float32 layer runs the float GEMM.
-    /// </summary>
-    private void RunRows<TSource, TSink>(TSource source, TSink sink, int rows, InferenceWorkspace.Lane lane)
+    /// <summary>Runs the rows on the calling thread, or splits them into contiguous parts across the workspace's threads.</summary>
+    private void Execute<TSource, TSink>(TSource source, TSink sink, int rows, QuantizedWorkspace workspace)
         where TSource : struct, IRowSource
         where TSink : struct, IRowSink
     {
-        for (int r0 = 0; r0 < rows; r0 += lane.BlockRows)
+        int parts = workspace.Lanes.Parts(rows, Network.MinRowsPerThread);
+        if (parts <= 1)
         {
-            int n = Math.Min(lane.BlockRows, rows - r0);
+            RunRows(source, sink, 0, rows, workspace.Lanes.Main);
+        }
+        else
+        {
+            workspace.Lanes.RunSplit(source, sink, rows, parts);
+        }
+    }
+
+    void IRowRunner.RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane) =>
+        RunRows(source, sink, start, count, lane);
+
+    /// <summary>
+    /// Pushes rows <c>[start, start + count)</c> through every layer, one block at a time. An int8 layer quantizes its input into the lane's
+    /// bytes (the first layer's bytes come from the source), then runs the int8 GEMM with the epilogue fused; a
+    /// float32 layer runs the float GEMM.
+    /// </summary>
+    private void RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane)
+        where TSource : struct, IRowSource
+        where TSink : struct, IRowSink
+    {
+        int end = start + count;
+        for (int r0 = start; r0 < end; r0 += lane.BlockRows)
+        {
+            int n = Math.Min(lane.BlockRows, end - r0);
             ReadOnlySpan<float> x = default;
             for (int i = 0; i < _layers.Length; i++)
             {

@@ -2,15 +2,16 @@ namespace NnSimd.Model;
 
 /// <summary>
 /// The scratch memory of a <see cref="QuantizedNetwork"/>'s forward passes, allocated once and reused: any batch
-/// runs through it in blocks of <see cref="BlockRows"/> rows. Not thread-safe: one workspace per calling thread.
+/// runs through it in blocks of <see cref="BlockRows"/> rows, split across <see cref="Threads"/> threads when large,
+/// as an <see cref="InferenceWorkspace"/> does. Not thread-safe: one workspace per calling thread.
 /// </summary>
 public sealed class QuantizedWorkspace
 {
-    internal QuantizedWorkspace(QuantizedNetwork network, int blockRows)
+    internal QuantizedWorkspace(QuantizedNetwork network, int blockRows, int threads)
     {
         Network = network;
         BlockRows = blockRows;
-        Lane = new InferenceWorkspace.Lane(network.Inputs, network.Layers.Select(l => l.Outputs), blockRows);
+        Lanes = new WorkspaceLanes<QuantizedNetwork>(network, () => new InferenceWorkspace.Lane(network, blockRows), threads);
     }
 
     /// <summary>The network this workspace was made for.</summary>
@@ -19,5 +20,8 @@ public sealed class QuantizedWorkspace
     /// <summary>Rows per block.</summary>
     public int BlockRows { get; }
 
-    internal InferenceWorkspace.Lane Lane { get; }
+    /// <summary>Threads a large batch is split across (1 = the calling thread only).</summary>
+    public int Threads => Lanes.Threads;
+
+    internal WorkspaceLanes<QuantizedNetwork> Lanes { get; }
 }

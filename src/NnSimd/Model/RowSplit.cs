@@ -2,12 +2,22 @@ using NnSimd.Internal;
 
 namespace NnSimd.Model;
 
+/// <summary>A network that pushes rows through its layers block by block on one lane: the float and the int8 one.</summary>
+internal interface IRowRunner
+{
+    /// <summary>Runs rows <c>[start, start + count)</c> of <paramref name="source"/> into <paramref name="sink"/> on the calling thread.</summary>
+    void RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane)
+        where TSource : struct, IRowSource
+        where TSink : struct, IRowSink;
+}
+
 /// <summary>
 /// A batch split into contiguous parts of rows, one per thread of a <see cref="ForkJoin"/>, each pushed through
 /// the network with its own lane of the workspace. One per workspace and mode, reused from call to call, so
 /// splitting allocates nothing once each mode has run.
 /// </summary>
-internal sealed class RowSplit<TSource, TSink>(Network network, InferenceWorkspace.Lane[] lanes) : IPartitioned
+internal sealed class RowSplit<TRunner, TSource, TSink>(TRunner runner, InferenceWorkspace.Lane[] lanes) : IPartitioned
+    where TRunner : class, IRowRunner
     where TSource : struct, IRowSource
     where TSink : struct, IRowSink
 {
@@ -41,7 +51,7 @@ internal sealed class RowSplit<TSource, TSink>(Network network, InferenceWorkspa
         (int start, int count) = RowPartition.Part(_rows, part, _parts);
         if (count > 0)
         {
-            network.RunRows(_source, _sink, start, count, lanes[part]);
+            runner.RunRows(_source, _sink, start, count, lanes[part]);
         }
     }
 }

@@ -18,6 +18,17 @@ public class ForkJoinTests
         public void Run(int part, int parts) => throw new InvalidOperationException($"part {part}");
     }
 
+    private sealed class FailingPart(int failing) : IPartitioned
+    {
+        public void Run(int part, int parts)
+        {
+            if (part == failing)
+            {
+                throw new InvalidOperationException($"part {part}");
+            }
+        }
+    }
+
     [Fact]
     public void Part_0_runs_on_the_caller_and_the_others_on_threads_of_its_own()
     {
@@ -43,6 +54,14 @@ public class ForkJoinTests
         var recorder = new Recorder(2);
         forkJoin.Run(recorder);
         Assert.All(recorder.Threads, t => Assert.NotNull(t));
+    }
+
+    [Fact]
+    public void One_failing_part_rethrows_its_own_exception()
+    {
+        var forkJoin = new ForkJoin(2);
+        Assert.Equal("part 1", Assert.Throws<InvalidOperationException>(() => forkJoin.Run(new FailingPart(1))).Message);
+        Assert.Equal("part 0", Assert.Throws<InvalidOperationException>(() => forkJoin.Run(new FailingPart(0))).Message);
     }
 
     [Fact]

@@ -129,20 +129,40 @@ public class QuantizedNetworkTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Two_threads_give_the_bits_of_one_and_a_bad_row_the_same_error()
+    {
+        (_, QuantizedNetwork q, MnistSet test) = Book.Value;
+        var one = new float[1000 * 10];
+        var two = new float[1000 * 10];
+        q.Predict(test.Pixels.AsSpan(0, 1000 * 784), 255f, one, q.CreateWorkspace());
+        QuantizedWorkspace ws = q.CreateWorkspace(threads: 2);
+        Assert.Equal(2, ws.Threads);
+        q.Predict(test.Pixels.AsSpan(0, 1000 * 784), 255f, two, ws);
+        Assert.Equal(one, two);
+
+        float[] images = test.Images().AsSpan(0, 1000 * 784).ToArray();
+        images[(900 * 784) + 3] = float.NaN;
+        Assert.Contains("input row 900, column 3 is NaN", Assert.Throws<ArgumentException>(() => q.Predict(images, two, ws)).Message);
+    }
+
+    [Fact]
     public void A_call_allocates_nothing()
     {
         (_, QuantizedNetwork q, MnistSet test) = Book.Value;
-        QuantizedWorkspace ws = q.CreateWorkspace();
         float[] images = test.Images();
         var y = new float[200 * 10];
         var classes = new int[200];
-        SteadyState.AllocatesNothing(() =>
+        foreach (int threads in new[] { 1, 2 })
         {
-            q.Predict(test.Pixels.AsSpan(0, 200 * 784), 255f, y, ws);
-            q.Predict(images.AsSpan(0, 200 * 784), y, ws, NetworkOutput.Scores);
-            q.Classify(test.Pixels.AsSpan(0, 200 * 784), 255f, classes, ws);
-            q.Classify(images.AsSpan(0, 784), classes.AsSpan(0, 1), ws);
-        });
+            QuantizedWorkspace ws = q.CreateWorkspace(threads);
+            SteadyState.AllocatesNothing(() =>
+            {
+                q.Predict(test.Pixels.AsSpan(0, 200 * 784), 255f, y, ws);
+                q.Predict(images.AsSpan(0, 200 * 784), y, ws, NetworkOutput.Scores);
+                q.Classify(test.Pixels.AsSpan(0, 200 * 784), 255f, classes, ws);
+                q.Classify(images.AsSpan(0, 784), classes.AsSpan(0, 1), ws);
+            });
+        }
     }
 
     [Fact]
