@@ -23,9 +23,12 @@ internal static class Fixtures
         return new Network(layers);
     }
 
-    public static float[] Images(int count)
+    /// <summary>The images as bytes (pixels): <see cref="Images"/> is these divided by 255.</summary>
+    public static byte[] Pixels(int count)
     {
         var rng = new Random(3);
-        return Enumerable.Range(0, count * 784).Select(_ => rng.Next(256) / 255f).ToArray();
+        return Enumerable.Range(0, count * 784).Select(_ => (byte)rng.Next(256)).ToArray();
     }
+
+    public static float[] Images(int count) => Pixels(count).Select(p => p / 255f).ToArray();
 }
