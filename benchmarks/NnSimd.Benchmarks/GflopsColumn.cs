@@ -64,7 +64,7 @@ internal sealed class GflopsColumn(bool share) : IColumn
 }
 
 /// <summary>The default columns plus the median (always: the figures quoted are medians), GFLOP/s and % of peak.</summary>
-internal class ThroughputConfig : ManualConfig
+internal sealed class ThroughputConfig : ManualConfig
 {
     public ThroughputConfig()
     {

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Filters;
 using Microsoft.ML.OnnxRuntime;
 using NnSimd.Model;
 
@@ -11,11 +10,10 @@ namespace NnSimd.Benchmarks;
 /// (pixels / 255). Then the same network quantized to int8 (<see cref="Network.Quantize"/>, all three layers int8)
 /// over the same images as bytes (the pixels), run by NnSimd and by ONNX Runtime on the same int8 model
 /// (<see cref="OnnxModelWriter.Write(QuantizedNetwork, float)"/>). Every method classifies all 10,000 images once
-/// per operation. NnSimd's int8 network runs on one thread, so <see cref="NetworkConfig"/> leaves out its rows at
-/// 2 threads; every other row, fp32 and int8, comes from the one run, against the one naive baseline.
+/// per operation. Every row, fp32 and int8, comes from the one run, against the one naive baseline.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(NetworkConfig))]
+[Config(typeof(ThroughputConfig))]
 public class NetworkBenchmarks
 {
     internal const int Images = 10_000;
@@ -78,7 +76,7 @@ public class NetworkBenchmarks
         CheckAgreement();
 
         _quantized = _network.Quantize(_inputs);
-        _int8Workspace = _quantized.CreateWorkspace();
+        _int8Workspace = _quantized.CreateWorkspace(Threads);
         _pixels = Fixtures.Pixels(Images);
         _int8Outputs = new float[Images * 10];
         _int8Session = new InferenceSession(OnnxModelWriter.Write(_quantized, 255f), options);
@@ -133,7 +131,7 @@ public class NetworkBenchmarks
         }
     }
 
-    /// <summary>The int8 network over the pixels, one thread (its rows at 2 threads are left out).</summary>
+    /// <summary>The int8 network over the pixels, on <see cref="Threads"/> threads.</summary>
     [Benchmark]
     public void NnSimdInt8()
     {
@@ -194,15 +192,4 @@ public class NetworkBenchmarks
             throw new InvalidOperationException($"ONNX Runtime and NnSimd disagree by {worst} on the int8 model.");
         }
     }
-}
-
-/// <summary>
-/// <see cref="ThroughputConfig"/> without NnSimd's int8 rows at 2 threads: the int8 network has no threads of its
-/// own, and a row that repeats the 1-thread one under a 2-thread label would mislead. A filter keeps every other
-/// row in the one class and run, so all ratios share one baseline.
-/// </summary>
-internal sealed class NetworkConfig : ThroughputConfig
-{
-    public NetworkConfig() => AddFilter(new SimpleFilter(b =>
-        !(b.Descriptor.WorkloadMethod.Name == nameof(NetworkBenchmarks.NnSimdInt8) && b.Parameters["Threads"] is int threads && threads > 1)));
 }
