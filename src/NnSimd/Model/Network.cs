@@ -129,7 +129,7 @@ public sealed class Network : IRowRunner
     public unsafe void Predict(ReadOnlySpan<byte> input, float divisor, Span<float> output, InferenceWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities)
     {
         int rows = CheckBatch(input.Length, workspace, nameof(input));
-        CheckDivisor(divisor);
+        BatchChecks.Divisor(divisor);
         Guard.Shape(output, rows, Outputs, nameof(output));
         fixed (byte* x = input)
         fixed (float* y = output)
@@ -142,7 +142,7 @@ public sealed class Network : IRowRunner
     public unsafe void Classify(ReadOnlySpan<float> input, Span<int> classes, InferenceWorkspace workspace)
     {
         int rows = CheckBatch(input.Length, workspace, nameof(input));
-        CheckClasses(classes, rows);
+        BatchChecks.Classes(classes, rows);
         fixed (float* x = input)
         fixed (int* c = classes)
         {
@@ -154,8 +154,8 @@ public sealed class Network : IRowRunner
     public unsafe void Classify(ReadOnlySpan<byte> input, float divisor, Span<int> classes, InferenceWorkspace workspace)
     {
         int rows = CheckBatch(input.Length, workspace, nameof(input));
-        CheckDivisor(divisor);
-        CheckClasses(classes, rows);
+        BatchChecks.Divisor(divisor);
+        BatchChecks.Classes(classes, rows);
         fixed (byte* x = input)
         fixed (int* c = classes)
         {
@@ -213,35 +213,6 @@ public sealed class Network : IRowRunner
     void IRowRunner.RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane) =>
         RunRows(source, sink, start, count, lane);
 
-    private int CheckBatch(int length, InferenceWorkspace workspace, string name)
-    {
-        ArgumentNullException.ThrowIfNull(workspace);
-        if (workspace.Network != this)
-        {
-            Guard.ThrowArgument("The workspace was made by another network.", nameof(workspace));
-        }
-
-        if (length == 0 || length % Inputs != 0)
-        {
-            Guard.ThrowArgument($"{name} has {length} elements, not a whole positive number of rows of {Inputs}.", name);
-        }
-
-        return length / Inputs;
-    }
-
-    private static void CheckClasses(Span<int> classes, int rows)
-    {
-        if (classes.Length != rows)
-        {
-            Guard.ThrowArgument($"input has {rows} rows but classes has {classes.Length} entries.", nameof(classes));
-        }
-    }
-
-    private static void CheckDivisor(float divisor)
-    {
-        if (!float.IsFinite(divisor) || divisor == 0)
-        {
-            Guard.ThrowArgument($"divisor must be finite and non-zero, not {divisor}.", nameof(divisor));
-        }
-    }
+    private int CheckBatch(int length, InferenceWorkspace workspace, string name) =>
+        BatchChecks.Rows(length, Inputs, workspace, workspace?.Network == this, name);
 }
