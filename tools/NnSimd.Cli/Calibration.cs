@@ -16,7 +16,7 @@ internal static class Calibration
         + "(mnist/t10k-images-idx3-ubyte.gz in the data directory), divided by 255 as the book does.";
 
     /// <summary>The calibration rows for a network of <paramref name="inputs"/> inputs, and where they came from, for the summary.</summary>
-    public static (float[] Rows, string Source) Load(string? path, int inputs, Func<DataDirectory> data, Action<string> log)
+    public static (float[] Rows, string Source) Load(string? path, string model, int inputs, Func<DataDirectory> data, Action<string> log)
     {
         if (path is not null)
         {
@@ -26,7 +26,7 @@ internal static class Calibration
         if (inputs != 784)
         {
             throw new ArgumentException(
-                $"the network takes {inputs} inputs, so the MNIST images (784 pixels) cannot calibrate it: pass --calibration with rows of {inputs} values (an .npy of shape [n, {inputs}]).");
+                $"{model}: the network takes {inputs} inputs, so the MNIST images (784 pixels) cannot calibrate it: pass --calibration with rows of {inputs} values (an .npy of shape [n, {inputs}]).");
         }
 
         string images = data().Get(KnownFiles.TestImages, log);

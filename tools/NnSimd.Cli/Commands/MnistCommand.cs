@@ -74,7 +74,7 @@ internal static class MnistCommand
         {
             (float[] rows, string source) = calibrationPath is null
                 ? (test.Images(), $"the {test.Count:N0} MNIST test images / 255")
-                : Calibration.Load(calibrationPath, inputs, () => data, log);
+                : Calibration.Load(calibrationPath, weights, inputs, () => data, log);
             quantized = Calibration.Quantize(network, rows, source);
             calibrated = source;
         }

@@ -36,7 +36,7 @@ internal static class QuantizeCommand
     {
         // Everything is read, checked and quantized before the output is written; a bad model or calibration writes nothing.
         Network network = ModelLoader.Load(input, activationText);
-        (float[] rows, string source) = Calibration.Load(calibrationPath, network.Inputs, data, m => Console.Error.WriteLine(m));
+        (float[] rows, string source) = Calibration.Load(calibrationPath, input, network.Inputs, data, m => Console.Error.WriteLine(m));
         QuantizedNetwork quantized = Calibration.Quantize(network, rows, source);
         ModelFile.Save(quantized, output);
 
@@ -54,7 +54,7 @@ internal static class QuantizeCommand
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"size         {int8Bytes:N0} bytes; the float32 model as safetensors is {floatBytes:N0} bytes ({(double)floatBytes / int8Bytes:F1}x larger)"));
+            $"size         {int8Bytes:N0} bytes, {100.0 * int8Bytes / floatBytes:F0}% of the float32 model as safetensors ({floatBytes:N0} bytes)"));
         return 0;
     }
 
