@@ -36,7 +36,7 @@ internal static class ModelLoader
         if (IsInt8(path))
         {
             throw new NnSimdFormatException(path, null,
-                $"it is an int8 model ({Int8Format}), which this command does not take: run it with nnsimd mnist --weights, or give the float32 model it was quantized from.");
+                $"it is an int8 model ({Int8Format}), which this command does not take: nnsimd mnist and nnsimd predict run it; give this command the float32 model it was quantized from.");
         }
 
         ModelSource source = ModelFile.Open(path);

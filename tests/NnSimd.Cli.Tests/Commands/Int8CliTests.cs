@@ -96,6 +96,25 @@ public class Int8CliTests
     }
 
     [Fact]
+    public void Predict_runs_an_int8_model_as_the_library_does()
+    {
+        string dir = TestData.TempDirectory();
+        string model = Path.Combine(dir, "m.int8.safetensors"), x = Path.Combine(dir, "x.npy"), y = Path.Combine(dir, "y.npy");
+        Assert.Equal(0, CliTests.Run("quantize", TestData.SampleWeights, "-o", model, "--data", TestData.Directory, "--offline").Code);
+        MnistSet test = Mnist.Load(TestData.Directory);
+        float[] images = test.Images()[..(100 * 784)];
+        Npy.Write(x, images, [100, 784]);
+        (int code, _, string error) = CliTests.Run("predict", "--weights", model, "--input", x, "--output", y);
+        Assert.True(code == 0, error);
+
+        QuantizedNetwork q = ModelFile.LoadQuantized(model);
+        var expected = new float[100 * 10];
+        q.Predict(images, expected, q.CreateWorkspace());
+        Assert.Equal(expected, Npy.Read(y).Floats);
+        AssertOneLineError(CliTests.Run("predict", "--weights", model, "--activations", "relu,relu,softmax", "--input", x, "--output", y), "is an int8 model");
+    }
+
+    [Fact]
     public void Mnist_int8_prints_both_accuracies_and_the_difference_from_fp32()
     {
         (int code, string output, string error) = CliTests.Run("mnist", "--int8", "--data", TestData.Directory, "--offline");
