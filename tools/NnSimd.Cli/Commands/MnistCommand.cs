@@ -30,7 +30,7 @@ internal static class MnistCommand
             Description = "Also quantize the network to int8 (calibrated on the 10,000 test images / 255, unless --calibration) and report its accuracy one at a time and "
                 + "in batches (one thread), and the largest probability difference from float32. Implied by an int8 model file.",
         };
-        var calibration = CommonOptions.InputFile("--calibration", "With --int8: " + Calibration.OptionHelp.Replace("Default for a 784-input model: the 10,000 MNIST test images", "Default: the 10,000 MNIST test images", StringComparison.Ordinal), required: false);
+        var calibration = CommonOptions.InputFile("--calibration", "With --int8, r" + Calibration.OptionHelp[1..].Replace("Default for a 784-input model: the 10,000 MNIST test images", "Default: the 10,000 MNIST test images", StringComparison.Ordinal), required: false);
         var json = CommonOptions.Json();
         var command = new Command("mnist", "Classify the MNIST test set one image at a time and in batches; print accuracy and speed (float32, and int8 with --int8).")
         {
