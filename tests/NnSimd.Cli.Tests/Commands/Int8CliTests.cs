@@ -35,6 +35,11 @@ public class Int8CliTests
         Assert.All(loaded.Layers, l => Assert.True(l.IsInt8));
         Assert.Contains("int8 model", Assert.Throws<NnSimdFormatException>(() => ModelFile.Load(model)).Message);
 
+        (code, output, error) = CliTests.Run("inspect", model);
+        Assert.True(code == 0, error);
+        Assert.Contains("as an int8 network: 784-50-100-10 sigmoid,sigmoid,softmax int8,int8,int8", output);
+        Assert.Contains("layer 1: 784 -> 50 sigmoid, int8, input scale 0.00392157", output);
+
         (code, output, error) = CliTests.Run("mnist", "--weights", model, "--data", TestData.Directory, "--offline", "--json");
         Assert.True(code == 0, error);
         Assert.Contains("\"int8_accuracy_single\": 0.9354", output);
