@@ -19,6 +19,7 @@ internal static class CliApp
         MnistCommand.Create(),
         ConvertCommand.Create(),
         ExportCommand.Create(),
+        QuantizeCommand.Create(),
         InspectCommand.Create(),
         PredictCommand.Create(),
         TrainCommand.Create(),

@@ -6,12 +6,19 @@ namespace NnSimd.Cli;
 /// <summary>Loads a network from any model file the library reads, with the CLI's defaults and notes.</summary>
 internal static class ModelLoader
 {
+    /// <summary>The format an int8 model file names in its safetensors metadata.</summary>
+    public const string Int8Format = "nnsimd-mlp-int8";
+
     /// <summary>The book's network: sigmoid hidden layers and a softmax output.</summary>
     public static Activation[] BookActivations(int layers) =>
         [.. Enumerable.Repeat(Activation.Sigmoid, layers - 1), Activation.Softmax];
 
     /// <summary>Activations as model files and <c>--activations</c> spell them: <c>sigmoid,sigmoid,softmax</c>.</summary>
     public static string Spell(IEnumerable<Activation> activations) => string.Join(',', activations).ToLowerInvariant();
+
+    /// <summary>Whether <paramref name="path"/> is an int8 model: safetensors whose metadata names <see cref="Int8Format"/>.</summary>
+    public static bool IsInt8(string path) =>
+        FileFormat.Detect(path) == FileKind.SafeTensors && SafeTensors.Read(path).Metadata.GetValueOrDefault("format") == Int8Format;
 
     /// <summary>
     /// The network in <paramref name="path"/> (its format told by its first bytes), with
@@ -24,6 +31,12 @@ internal static class ModelLoader
         if (OnnxModels.Recognises(path))
         {
             return OnnxModels.Load(path, acts);
+        }
+
+        if (IsInt8(path))
+        {
+            throw new NnSimdFormatException(path, null,
+                $"it is an int8 model ({Int8Format}), which this command does not take: nnsimd mnist and nnsimd predict run it; give this command the float32 model it was quantized from.");
         }
 
         ModelSource source = ModelFile.Open(path);

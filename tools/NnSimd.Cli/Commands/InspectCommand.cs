@@ -25,6 +25,7 @@ internal static class InspectCommand
         IReadOnlyList<TensorData> tensors = TensorFiles.Read(path);
         var rows = tensors.Select(t => (t.Name, DType: t.SourceDType.ToString(), Shape: t.ShapeText, Range: Range(t), Sum: Checksum(t))).ToList();
         (ModelSource? model, string? notModel) = AsModel(path);
+        (QuantizedNetwork? int8, notModel) = model is null && ModelLoader.IsInt8(path) ? AsInt8(path) : (null, notModel);
         if (json)
         {
             var fields = new List<(string, object)>
@@ -39,6 +40,11 @@ internal static class InspectCommand
                 fields.Add(("layers", model.Chain.Select(l => (IEnumerable<(string, object)>)
                     [("weight", l.Weight), ("bias", l.Bias), ("inputs", l.Inputs), ("outputs", l.Outputs), ("transposed", l.Transposed)]).ToList()));
                 fields.Add(("activations", model.Activations is null ? "" : ModelLoader.Spell(model.Activations)));
+            }
+
+            if (int8 is not null)
+            {
+                fields.Add(("int8_network", int8.ToString()));
             }
 
             Console.WriteLine(Json.Object(fields));
@@ -60,6 +66,16 @@ internal static class InspectCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  layer {i + 1}: {model.Chain[i]}"));
             }
         }
+        else if (int8 is not null)
+        {
+            Console.WriteLine($"as an int8 network: {int8}");
+            for (int i = 0; i < int8.Layers.Count; i++)
+            {
+                QuantizedLayer l = int8.Layers[i];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  layer {i + 1}: {l.Inputs} -> {l.Outputs} {l.Activation.ToString().ToLowerInvariant()}, {(l.IsInt8 ? $"int8, input scale {l.InputScale:G6}" : "float32")}"));
+            }
+        }
         else if (notModel is not null)
         {
             Console.WriteLine($"not a network: {notModel}");
@@ -79,6 +95,19 @@ internal static class InspectCommand
         try
         {
             return (ModelFile.Open(path), null);
+        }
+        catch (NnSimdFormatException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    /// <summary>The int8 network the file loads as, or why it would not.</summary>
+    private static (QuantizedNetwork? Network, string? Problem) AsInt8(string path)
+    {
+        try
+        {
+            return (ModelFile.LoadQuantized(path), null);
         }
         catch (NnSimdFormatException e)
         {

@@ -6,7 +6,7 @@ using NnSimd.Model;
 namespace NnSimd.Cli.Commands;
 
 /// <summary>
-/// <c>nnsimd predict --weights FILE --input X.npy --output Y.npy</c>: runs a model over a NumPy batch
+/// <c>nnsimd predict --weights FILE --input X.npy --output Y.npy</c>: runs a model (float32 or int8) over a NumPy batch
 /// (float32, float64, or uint8 divided by 255 as the book normalises) and writes float32 probabilities, or raw
 /// scores with --raw.
 /// </summary>
@@ -14,7 +14,7 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var weights = CommonOptions.InputFile("--weights", "A model: .safetensors, a PyTorch .pt state_dict, the book's .pkl, or an .npz of W1..Wn, b1..bn.");
+        var weights = CommonOptions.InputFile("--weights", "A model: .safetensors (float32, or int8 as nnsimd quantize writes, which runs on one thread), a PyTorch .pt state_dict, the book's .pkl, or an .npz of W1..Wn, b1..bn.");
         var input = CommonOptions.InputFile("--input", "An .npy batch of shape [n, inputs]: float32, float64 or uint8.");
         var output = CommonOptions.OutputFile("--output", ".npy", "a NumPy array", "The .npy file to write: float32 [n, outputs].");
         var activations = new Option<string?>("--activations") { Description = "One per layer, e.g. relu,tanh,softmax: required for a PyTorch file, which holds none; overrides a model's own." };
@@ -28,6 +28,13 @@ internal static class PredictCommand
 
     private static int Run(string weights, string? activations, string inputPath, string outputPath, bool raw, int threads)
     {
+        if (ModelLoader.IsInt8(weights))
+        {
+            return activations is null
+                ? RunInt8(ModelFile.LoadQuantized(weights), inputPath, outputPath, raw, threads)
+                : Cli.Fail($"--activations: {weights} is an int8 model, already quantized, which names its own activations.");
+        }
+
         Network network = ModelLoader.Load(weights, activations);
         TensorData x = Npy.Read(inputPath);
         if (x.Shape.Count != 2 || x.Shape[1] != network.Inputs)
@@ -53,6 +60,41 @@ internal static class PredictCommand
 
         Npy.Write(outputPath, y, [rows, network.Outputs]);
         Console.WriteLine($"{outputPath}: {rows} x {network.Outputs} float32 {(raw ? "scores" : "outputs")}");
+        return 0;
+    }
+
+    /// <summary>As <see cref="Run"/> for an int8 model, whose workspace runs on one thread.</summary>
+    private static int RunInt8(QuantizedNetwork network, string inputPath, string outputPath, bool raw, int threads)
+    {
+        TensorData x = Npy.Read(inputPath);
+        if (x.Shape.Count != 2 || x.Shape[1] != network.Inputs)
+        {
+            return Cli.Fail($"{inputPath}: shape {x.ShapeText}, but the network takes [n, {network.Inputs}].");
+        }
+
+        if (threads > 1)
+        {
+            Console.Error.WriteLine($"nnsimd: note: the int8 network runs on one thread; --threads {threads} is not used.");
+        }
+
+        int rows = x.Shape[0];
+        var y = new float[(long)rows * network.Outputs];
+        NetworkOutput kind = raw ? NetworkOutput.Scores : NetworkOutput.Probabilities;
+        if (rows > 0)
+        {
+            QuantizedWorkspace workspace = network.CreateWorkspace();
+            if (x.Bytes is { } pixels)
+            {
+                network.Predict(pixels, 255f, y, workspace, kind);
+            }
+            else
+            {
+                network.Predict(x.RequireFloats(), y, workspace, kind);
+            }
+        }
+
+        Npy.Write(outputPath, y, [rows, network.Outputs]);
+        Console.WriteLine($"{outputPath}: {rows} x {network.Outputs} float32 {(raw ? "scores" : "outputs")} (int8 network)");
         return 0;
     }
 }
