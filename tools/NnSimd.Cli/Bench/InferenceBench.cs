@@ -37,12 +37,12 @@ internal sealed class InferenceBench
         _workspace = network.CreateWorkspace(threads);
     }
 
-    /// <summary>The int8 network, on the one thread its workspace runs on.</summary>
-    public InferenceBench(QuantizedNetwork network, long multiplyAddsPerRow, byte[] pixels, int images, int batch)
-        : this(pixels, images, batch, 1, network.Inputs, network.Outputs, multiplyAddsPerRow)
+    /// <summary>The int8 network on <paramref name="threads"/> threads.</summary>
+    public InferenceBench(QuantizedNetwork network, long multiplyAddsPerRow, byte[] pixels, int images, int batch, int threads)
+        : this(pixels, images, batch, threads, network.Inputs, network.Outputs, multiplyAddsPerRow)
     {
         _quantized = network;
-        _quantizedWorkspace = network.CreateWorkspace();
+        _quantizedWorkspace = network.CreateWorkspace(threads);
     }
 
     private InferenceBench(byte[] pixels, int images, int batch, int threads, int inputs, int outputs, long multiplyAddsPerRow)

@@ -14,7 +14,7 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var weights = CommonOptions.InputFile("--weights", "A model: .safetensors (float32, or int8 as nnsimd quantize writes, which runs on one thread), a PyTorch .pt state_dict, the book's .pkl, or an .npz of W1..Wn, b1..bn.");
+        var weights = CommonOptions.InputFile("--weights", "A model: .safetensors (float32, or int8 as nnsimd quantize writes), a PyTorch .pt state_dict, the book's .pkl, or an .npz of W1..Wn, b1..bn.");
         var input = CommonOptions.InputFile("--input", "An .npy batch of shape [n, inputs]: float32, float64 or uint8.");
         var output = CommonOptions.OutputFile("--output", ".npy", "a NumPy array", "The .npy file to write: float32 [n, outputs].");
         var activations = new Option<string?>("--activations") { Description = "One per layer, e.g. relu,tanh,softmax: required for a PyTorch file, which holds none; overrides a model's own." };
@@ -63,7 +63,7 @@ internal static class PredictCommand
         return 0;
     }
 
-    /// <summary>As <see cref="Run"/> for an int8 model, whose workspace runs on one thread.</summary>
+    /// <summary>As <see cref="Run"/> for an int8 model.</summary>
     private static int RunInt8(QuantizedNetwork network, string inputPath, string outputPath, bool raw, int threads)
     {
         TensorData x = Npy.Read(inputPath);
@@ -72,17 +72,12 @@ internal static class PredictCommand
             return Cli.Fail($"{inputPath}: shape {x.ShapeText}, but the network takes [n, {network.Inputs}].");
         }
 
-        if (threads > 1)
-        {
-            Console.Error.WriteLine($"nnsimd: note: the int8 network runs on one thread; --threads {threads} is not used.");
-        }
-
         int rows = x.Shape[0];
         var y = new float[(long)rows * network.Outputs];
         NetworkOutput kind = raw ? NetworkOutput.Scores : NetworkOutput.Probabilities;
         if (rows > 0)
         {
-            QuantizedWorkspace workspace = network.CreateWorkspace();
+            QuantizedWorkspace workspace = network.CreateWorkspace(threads);
             if (x.Bytes is { } pixels)
             {
                 network.Predict(pixels, 255f, y, workspace, kind);
