@@ -32,7 +32,6 @@ internal static class Int8MicroKernel
         int k = t.Depth;
         int g = TDot.Group;
         int w = TDot.Lanes * g * TDot.ElementBytes;
-        int stepBytes = t.StepBytes;
         TAcc c00 = TDot.Zero, c01 = TDot.Zero;
         TAcc c10 = TDot.Zero, c11 = TDot.Zero;
         TAcc c20 = TDot.Zero, c21 = TDot.Zero;
@@ -42,66 +41,68 @@ internal static class Int8MicroKernel
         int whole = k - (k % g);
 
         // Pass 0 runs over the whole groups of A; pass 1, if k % Group != 0, runs once more over each row's last
-        // group, copied zero-padded to t.Tail (its weights past k are packed as 0).
+        // group, copied zero-padded to t.Tail (its weights past k are packed as 0). Pointers advance by bumps and
+        // rows are reached from two of them with scaled indices, so the loop needs few general registers.
         ref byte rows = ref a;
-        int lda = k;
-        int end = whole;
-        int s = 0;
+        nint lda = k;
+        int steps = whole / g;
+        nint stepBytes = t.StepBytes;
+        ref byte bp = ref panel;
         for (int pass = 0; pass < 2; pass++)
         {
             ref byte a0 = ref rows;
-            ref byte a1 = ref Unsafe.Add(ref rows, TRows.Count > 1 ? lda : 0);
-            ref byte a2 = ref Unsafe.Add(ref rows, TRows.Count > 2 ? 2 * lda : 0);
             ref byte a3 = ref Unsafe.Add(ref rows, TRows.Count > 3 ? 3 * lda : 0);
-            ref byte a4 = ref Unsafe.Add(ref rows, TRows.Count > 4 ? 4 * lda : 0);
-            ref byte a5 = ref Unsafe.Add(ref rows, TRows.Count > 5 ? 5 * lda : 0);
 
             // One step: each row's next group broadcast (x), each panel's weights for it (b0, b1):
             //           b0 (panel 0)           b1 (panel 1)
             //   row 0   c00 = dot(c00, x, b0)  c01 = dot(c01, x, b1)
             //   ...
             //   row 5   c50                    c51
-            for (int q = 0; q < end; q += g, s += stepBytes)
+            for (int left = steps; left > 0; left--)
             {
-                TAcc b0 = TDot.Load(ref Unsafe.Add(ref panel, s));
-                TAcc b1 = TPanels.Count > 1 ? TDot.Load(ref Unsafe.Add(ref panel, s + w)) : b0;
-                TAcc x = TDot.Broadcast(ref Unsafe.Add(ref a0, q));
+                TAcc b0 = TDot.Load(ref bp);
+                TAcc b1 = TPanels.Count > 1 ? TDot.Load(ref Unsafe.Add(ref bp, w)) : b0;
+                TAcc x = TDot.Broadcast(ref a0);
                 c00 = TDot.Dot(c00, x, b0);
                 if (TPanels.Count > 1) { c01 = TDot.Dot(c01, x, b1); }
                 if (TRows.Count > 1)
                 {
-                    x = TDot.Broadcast(ref Unsafe.Add(ref a1, q));
+                    x = TDot.Broadcast(ref Unsafe.Add(ref a0, lda));
                     c10 = TDot.Dot(c10, x, b0);
                     if (TPanels.Count > 1) { c11 = TDot.Dot(c11, x, b1); }
                 }
 
                 if (TRows.Count > 2)
                 {
-                    x = TDot.Broadcast(ref Unsafe.Add(ref a2, q));
+                    x = TDot.Broadcast(ref Unsafe.Add(ref a0, 2 * lda));
                     c20 = TDot.Dot(c20, x, b0);
                     if (TPanels.Count > 1) { c21 = TDot.Dot(c21, x, b1); }
                 }
 
                 if (TRows.Count > 3)
                 {
-                    x = TDot.Broadcast(ref Unsafe.Add(ref a3, q));
+                    x = TDot.Broadcast(ref a3);
                     c30 = TDot.Dot(c30, x, b0);
                     if (TPanels.Count > 1) { c31 = TDot.Dot(c31, x, b1); }
                 }
 
                 if (TRows.Count > 4)
                 {
-                    x = TDot.Broadcast(ref Unsafe.Add(ref a4, q));
+                    x = TDot.Broadcast(ref Unsafe.Add(ref a3, lda));
                     c40 = TDot.Dot(c40, x, b0);
                     if (TPanels.Count > 1) { c41 = TDot.Dot(c41, x, b1); }
                 }
 
                 if (TRows.Count > 5)
                 {
-                    x = TDot.Broadcast(ref Unsafe.Add(ref a5, q));
+                    x = TDot.Broadcast(ref Unsafe.Add(ref a3, 2 * lda));
                     c50 = TDot.Dot(c50, x, b0);
                     if (TPanels.Count > 1) { c51 = TDot.Dot(c51, x, b1); }
                 }
+
+                a0 = ref Unsafe.Add(ref a0, g);
+                a3 = ref Unsafe.Add(ref a3, g);
+                bp = ref Unsafe.Add(ref bp, stepBytes);
             }
 
             if (pass == 1 || whole == k)
@@ -112,7 +113,7 @@ internal static class Int8MicroKernel
             Int8Tail.Copy(ref a, k, whole, TRows.Count, g, ref t.Tail);
             rows = ref t.Tail;
             lda = Int8Tail.Stride;
-            end = g;
+            steps = 1;
         }
 
         int lanes = TDot.Lanes;

@@ -31,7 +31,6 @@ internal static class Int8RowKernel
         int k = t.Depth;
         int g = TDot.Group;
         int w = TDot.Lanes * g * TDot.ElementBytes;
-        int stepBytes = t.StepBytes;
         int steps = 8 / p;      // steps per iteration: each panel's 8 / p accumulators take one each
         int chunk = steps * g;  // bytes of A per iteration
         TAcc c0 = TDot.Zero, c1 = TDot.Zero, c2 = TDot.Zero, c3 = TDot.Zero;
@@ -40,32 +39,34 @@ internal static class Int8RowKernel
 
         // Pass 0 runs over the whole iterations; pass 1, if any of A is left, once more over a zero-padded copy of
         // the rest (the packed steps are a multiple of 8, so its weights exist and are 0 past k).
-        ref byte row = ref a;
-        int end = whole;
-        int s = 0;
+        ref byte x = ref a;
+        ref byte bp = ref panel;
+        nint sb = t.StepBytes;
+        int iterations = whole / chunk;
         for (int pass = 0; pass < 2; pass++)
         {
-            for (int q = 0; q < end; q += chunk, s += steps * stepBytes)
+            for (int left = iterations; left > 0; left--)
             {
-                // Step u of this iteration: x_u, the broadcast of A's group q + u g; accumulator i takes x_(i / p)
-                // and the weights of panel i % p at step u.
-                ref byte b = ref Unsafe.Add(ref panel, s);
-                TAcc x0 = TDot.Broadcast(ref Unsafe.Add(ref row, q));
-                TAcc x1 = steps > 1 ? TDot.Broadcast(ref Unsafe.Add(ref row, q + g)) : x0;
-                TAcc x2 = steps > 2 ? TDot.Broadcast(ref Unsafe.Add(ref row, q + (2 * g))) : x0;
-                TAcc x3 = steps > 3 ? TDot.Broadcast(ref Unsafe.Add(ref row, q + (3 * g))) : x0;
-                TAcc x4 = steps > 4 ? TDot.Broadcast(ref Unsafe.Add(ref row, q + (4 * g))) : x0;
-                TAcc x5 = steps > 5 ? TDot.Broadcast(ref Unsafe.Add(ref row, q + (5 * g))) : x0;
-                TAcc x6 = steps > 6 ? TDot.Broadcast(ref Unsafe.Add(ref row, q + (6 * g))) : x0;
-                TAcc x7 = steps > 7 ? TDot.Broadcast(ref Unsafe.Add(ref row, q + (7 * g))) : x0;
-                c0 = TDot.Dot(c0, x0, TDot.Load(ref b));
-                c1 = TDot.Dot(c1, p > 1 ? x0 : x1, TDot.Load(ref Unsafe.Add(ref b, (1 / p * stepBytes) + (1 % p * w))));
-                c2 = TDot.Dot(c2, p > 2 ? x0 : p == 2 ? x1 : x2, TDot.Load(ref Unsafe.Add(ref b, (2 / p * stepBytes) + (2 % p * w))));
-                c3 = TDot.Dot(c3, p > 2 ? x0 : p == 2 ? x1 : x3, TDot.Load(ref Unsafe.Add(ref b, (3 / p * stepBytes) + (3 % p * w))));
-                c4 = TDot.Dot(c4, p > 4 ? x0 : p == 4 ? x1 : p == 2 ? x2 : x4, TDot.Load(ref Unsafe.Add(ref b, (4 / p * stepBytes) + (4 % p * w))));
-                c5 = TDot.Dot(c5, p > 4 ? x0 : p == 4 ? x1 : p == 2 ? x2 : x5, TDot.Load(ref Unsafe.Add(ref b, (5 / p * stepBytes) + (5 % p * w))));
-                c6 = TDot.Dot(c6, p > 4 ? x0 : p == 4 ? x1 : p == 2 ? x3 : x6, TDot.Load(ref Unsafe.Add(ref b, (6 / p * stepBytes) + (6 % p * w))));
-                c7 = TDot.Dot(c7, p > 4 ? x0 : p == 4 ? x1 : p == 2 ? x3 : x7, TDot.Load(ref Unsafe.Add(ref b, (7 / p * stepBytes) + (7 % p * w))));
+                // Step u of this iteration: x_u, the broadcast of A's group u; accumulator i takes x_(i / p) and the
+                // weights of panel i % p at step i / p.
+                TAcc x0 = TDot.Broadcast(ref x);
+                TAcc x1 = steps > 1 ? TDot.Broadcast(ref Unsafe.Add(ref x, g)) : x0;
+                TAcc x2 = steps > 2 ? TDot.Broadcast(ref Unsafe.Add(ref x, 2 * g)) : x0;
+                TAcc x3 = steps > 3 ? TDot.Broadcast(ref Unsafe.Add(ref x, 3 * g)) : x0;
+                TAcc x4 = steps > 4 ? TDot.Broadcast(ref Unsafe.Add(ref x, 4 * g)) : x0;
+                TAcc x5 = steps > 5 ? TDot.Broadcast(ref Unsafe.Add(ref x, 5 * g)) : x0;
+                TAcc x6 = steps > 6 ? TDot.Broadcast(ref Unsafe.Add(ref x, 6 * g)) : x0;
+                TAcc x7 = steps > 7 ? TDot.Broadcast(ref Unsafe.Add(ref x, 7 * g)) : x0;
+                c0 = TDot.Dot(c0, x0, TDot.Load(ref bp));
+                c1 = TDot.Dot(c1, p > 1 ? x0 : x1, TDot.Load(ref Unsafe.Add(ref bp, (1 / p * sb) + (1 % p * w))));
+                c2 = TDot.Dot(c2, p > 2 ? x0 : p == 2 ? x1 : x2, TDot.Load(ref Unsafe.Add(ref bp, (2 / p * sb) + (2 % p * w))));
+                c3 = TDot.Dot(c3, p > 2 ? x0 : p == 2 ? x1 : x3, TDot.Load(ref Unsafe.Add(ref bp, (3 / p * sb) + (3 % p * w))));
+                c4 = TDot.Dot(c4, p > 4 ? x0 : p == 4 ? x1 : p == 2 ? x2 : x4, TDot.Load(ref Unsafe.Add(ref bp, (4 / p * sb) + (4 % p * w))));
+                c5 = TDot.Dot(c5, p > 4 ? x0 : p == 4 ? x1 : p == 2 ? x2 : x5, TDot.Load(ref Unsafe.Add(ref bp, (5 / p * sb) + (5 % p * w))));
+                c6 = TDot.Dot(c6, p > 4 ? x0 : p == 4 ? x1 : p == 2 ? x3 : x6, TDot.Load(ref Unsafe.Add(ref bp, (6 / p * sb) + (6 % p * w))));
+                c7 = TDot.Dot(c7, p > 4 ? x0 : p == 4 ? x1 : p == 2 ? x3 : x7, TDot.Load(ref Unsafe.Add(ref bp, (7 / p * sb) + (7 % p * w))));
+                x = ref Unsafe.Add(ref x, chunk);
+                bp = ref Unsafe.Add(ref bp, steps * sb);
             }
 
             if (pass == 1 || whole == k)
@@ -74,8 +75,8 @@ internal static class Int8RowKernel
             }
 
             Int8Tail.Copy(ref a, k, whole, 1, chunk, ref t.Tail);
-            row = ref t.Tail;
-            end = chunk;
+            x = ref t.Tail;
+            iterations = 1;
         }
 
         // Each panel's partial sums into accumulator i < p.
