@@ -38,14 +38,18 @@ internal static class Int8MicroKernel
         TAcc c30 = TDot.Zero, c31 = TDot.Zero;
         TAcc c40 = TDot.Zero, c41 = TDot.Zero;
         TAcc c50 = TDot.Zero, c51 = TDot.Zero;
-        int whole = k - (k % g);
+        // On one panel the second column of accumulators sums the odd steps (12 independent sums either way; 6 would
+        // wait on VPDPBUSD's latency), so an iteration takes 2 steps there.
+        int unit = TPanels.Count > 1 ? 1 : 2;
+        int whole = k - (k % (unit * g));
 
-        // Pass 0 runs over the whole groups of A; pass 1, if k % Group != 0, runs once more over each row's last
-        // group, copied zero-padded to t.Tail (its weights past k are packed as 0). Pointers advance by bumps and
-        // rows are reached from two of them with scaled indices, so the loop needs few general registers.
+        // Pass 0 runs over the whole iterations; pass 1, if A has bytes left, runs once more over each row's rest,
+        // copied zero-padded to t.Tail (the weights past k are packed as 0, and B's steps are padded to a multiple
+        // of 8). Pointers advance by bumps and rows are reached from two of them with scaled indices, so the loop
+        // needs few general registers.
         ref byte rows = ref a;
         nint lda = k;
-        int steps = whole / g;
+        int steps = whole / (unit * g);
         nint stepBytes = t.StepBytes;
         ref byte bp = ref panel;
         for (int pass = 0; pass < 2; pass++)
@@ -58,51 +62,52 @@ internal static class Int8MicroKernel
             //   row 0   c00 = dot(c00, x, b0)  c01 = dot(c01, x, b1)
             //   ...
             //   row 5   c50                    c51
+            // On one panel, b1 is the panel's next step and the second column takes each row's next group.
             for (int left = steps; left > 0; left--)
             {
                 TAcc b0 = TDot.Load(ref bp);
-                TAcc b1 = TPanels.Count > 1 ? TDot.Load(ref Unsafe.Add(ref bp, w)) : b0;
+                TAcc b1 = TDot.Load(ref Unsafe.Add(ref bp, TPanels.Count > 1 ? w : stepBytes));
                 TAcc x = TDot.Broadcast(ref a0);
                 c00 = TDot.Dot(c00, x, b0);
-                if (TPanels.Count > 1) { c01 = TDot.Dot(c01, x, b1); }
+                c01 = TDot.Dot(c01, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a0, g)), b1);
                 if (TRows.Count > 1)
                 {
                     x = TDot.Broadcast(ref Unsafe.Add(ref a0, lda));
                     c10 = TDot.Dot(c10, x, b0);
-                    if (TPanels.Count > 1) { c11 = TDot.Dot(c11, x, b1); }
+                    c11 = TDot.Dot(c11, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a0, lda + g)), b1);
                 }
 
                 if (TRows.Count > 2)
                 {
                     x = TDot.Broadcast(ref Unsafe.Add(ref a0, 2 * lda));
                     c20 = TDot.Dot(c20, x, b0);
-                    if (TPanels.Count > 1) { c21 = TDot.Dot(c21, x, b1); }
+                    c21 = TDot.Dot(c21, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a0, (2 * lda) + g)), b1);
                 }
 
                 if (TRows.Count > 3)
                 {
                     x = TDot.Broadcast(ref a3);
                     c30 = TDot.Dot(c30, x, b0);
-                    if (TPanels.Count > 1) { c31 = TDot.Dot(c31, x, b1); }
+                    c31 = TDot.Dot(c31, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a3, g)), b1);
                 }
 
                 if (TRows.Count > 4)
                 {
                     x = TDot.Broadcast(ref Unsafe.Add(ref a3, lda));
                     c40 = TDot.Dot(c40, x, b0);
-                    if (TPanels.Count > 1) { c41 = TDot.Dot(c41, x, b1); }
+                    c41 = TDot.Dot(c41, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a3, lda + g)), b1);
                 }
 
                 if (TRows.Count > 5)
                 {
                     x = TDot.Broadcast(ref Unsafe.Add(ref a3, 2 * lda));
                     c50 = TDot.Dot(c50, x, b0);
-                    if (TPanels.Count > 1) { c51 = TDot.Dot(c51, x, b1); }
+                    c51 = TDot.Dot(c51, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a3, (2 * lda) + g)), b1);
                 }
 
-                a0 = ref Unsafe.Add(ref a0, g);
-                a3 = ref Unsafe.Add(ref a3, g);
-                bp = ref Unsafe.Add(ref bp, stepBytes);
+                a0 = ref Unsafe.Add(ref a0, unit * g);
+                a3 = ref Unsafe.Add(ref a3, unit * g);
+                bp = ref Unsafe.Add(ref bp, unit * stepBytes);
             }
 
             if (pass == 1 || whole == k)
@@ -110,10 +115,20 @@ internal static class Int8MicroKernel
                 break;
             }
 
-            Int8Tail.Copy(ref a, k, whole, TRows.Count, g, ref t.Tail);
+            Int8Tail.Copy(ref a, k, whole, TRows.Count, unit * g, ref t.Tail);
             rows = ref t.Tail;
             lda = Int8Tail.Stride;
             steps = 1;
+        }
+
+        if (TPanels.Count == 1)
+        {
+            c00 = TDot.Add(c00, c01);
+            if (TRows.Count > 1) { c10 = TDot.Add(c10, c11); }
+            if (TRows.Count > 2) { c20 = TDot.Add(c20, c21); }
+            if (TRows.Count > 3) { c30 = TDot.Add(c30, c31); }
+            if (TRows.Count > 4) { c40 = TDot.Add(c40, c41); }
+            if (TRows.Count > 5) { c50 = TDot.Add(c50, c51); }
         }
 
         int lanes = TDot.Lanes;
