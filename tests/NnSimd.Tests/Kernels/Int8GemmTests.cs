@@ -177,6 +177,112 @@ public class Int8GemmTests
         Assert.Contains("-128", e.Message);
     }
 
+    // Every kernel path: the 6-row tile, the 4-row tile after it, the rows left for the row kernel (m % 6 = 1..5);
+    // the row kernel on 8, 4, 2 and 1 panels (15 panels of 8 columns at n = 120, 15 columns for the scalar strategy);
+    // k % 4 = 1..3 (the tile's zero-padded last group) and k % 32 != 0 (the row kernel's last iteration, 8 steps of 4);
+    // n not a multiple of 8.
+    private static readonly (int M, int K, int N)[] PathShapes =
+    [
+        (1, 1, 120), (1, 33, 15), (1, 63, 7), (1, 785, 50), (2, 31, 120), (3, 5, 64), (5, 6, 9), (6, 7, 16), (7, 97, 15),
+        (9, 2, 120), (10, 4, 3), (11, 35, 17), (12, 3, 1), (13, 129, 57), (17, 1, 8),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void Every_tile_row_kernel_and_tail_gives_the_reference_bits(string name)
+    {
+        Int8Strategy strategy = Enum.Parse<Int8Strategy>(name);
+        foreach ((int m, int k, int n) in PathShapes)
+        {
+            var rng = new Random((m * 131) + (k * 17) + n);
+            (byte[] a, float[] w, float[] bias, float[] rowScales) = Operands(rng, m, k, n);
+            for (int i = 0; i < a.Length; i += 7)
+            {
+                a[i] = 255; // many largest products, in the tails too
+            }
+
+            QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n, strategy);
+            float[] expected = Int8GemmReference.Scaled(Int8GemmReference.Sums(a, m, k, q.Weights, n), m, n, rowScales, q.Scales, bias);
+            // Poisoned past the end: a kernel must write each element of c once and nothing beyond it.
+            var c = new float[(m * n) + 8];
+            c.AsSpan().Fill(float.NaN);
+            Int8Gemm.Multiply(a, m, k, rowScales, q, bias, Activation.Identity, c.AsSpan(0, m * n));
+            AssertBitwise(expected, c.AsSpan(0, m * n), $"{strategy} {m}x{k}.{k}x{n}");
+            Assert.All(c[(m * n)..], v => Assert.True(float.IsNaN(v), $"{strategy} {m}x{k}.{k}x{n}: written past c"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void Every_activation_is_the_same_on_every_kernel_path(string name)
+    {
+        Int8Strategy strategy = Enum.Parse<Int8Strategy>(name);
+        // n = 7: softmax in registers (the tile's rows together, and the row kernel); n = 21: softmax after the GEMM.
+        foreach ((int m, int k, int n) in new[] { (11, 35, 7), (13, 50, 21), (1, 785, 7), (5, 3, 120) })
+        {
+            var rng = new Random((m * 3) + k + n);
+            (byte[] a, float[] w, float[] bias, float[] rowScales) = Operands(rng, m, k, n);
+            QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n, strategy);
+            float[] scaled = Int8GemmReference.Scaled(Int8GemmReference.Sums(a, m, k, q.Weights, n), m, n, rowScales, q.Scales, bias);
+            foreach (Activation act in Enum.GetValues<Activation>())
+            {
+                var c = new float[m * n];
+                Int8Gemm.Multiply(a, m, k, rowScales, q, bias, act, c);
+                AssertActivation(strategy, act, scaled, n, c, $"{m}x{k}.{k}x{n}");
+                for (int i = 0; i < m; i++)
+                {
+                    var one = new float[n];
+                    Int8Gemm.Multiply(a.AsSpan(i * k, k), 1, k, rowScales.AsSpan(i, 1), q, bias, act, one);
+                    AssertBitwise(c.AsSpan(i * n, n).ToArray(), one, $"{strategy} {act} {m}x{k}.{k}x{n}: row {i} alone");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void A_softmax_row_with_an_infinite_logit_takes_the_deferred_path_on_every_kernel(string name)
+    {
+        Int8Strategy strategy = Enum.Parse<Int8Strategy>(name);
+        const int m = 11, k = 9, n = 5;
+        (byte[] a, float[] w, float[] bias, float[] rowScales) = Operands(new Random(9), m, k, n);
+        bias[2] = float.PositiveInfinity;
+        QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n, strategy);
+        float[] scaled = Int8GemmReference.Scaled(Int8GemmReference.Sums(a, m, k, q.Weights, n), m, n, rowScales, q.Scales, bias);
+        var expected = new float[m * n];
+        Softmax.Rows(scaled, n, expected);
+        var c = new float[m * n];
+        Int8Gemm.Multiply(a, m, k, rowScales, q, bias, Activation.Softmax, c);
+        AssertBitwise(expected, c, $"{strategy} softmax with +inf");
+    }
+
+    private static void AssertActivation(Int8Strategy strategy, Activation act, float[] scaled, int n, float[] c, string shape)
+    {
+        var expected = new float[scaled.Length];
+        if (act == Activation.Softmax)
+        {
+            Softmax.Rows(scaled, n, expected);
+        }
+        else
+        {
+            Activations.Apply(act, scaled, expected);
+        }
+
+        SimdPath epilogueWidth = strategy == Int8Strategy.Scalar ? SimdPath.Scalar : SimdPath.Vector256;
+        if (epilogueWidth == SimdInfo.Path || act is Activation.Identity or Activation.Relu or Activation.Step)
+        {
+            AssertBitwise(expected, c, $"{strategy} {act} {shape}");
+            return;
+        }
+
+        // As in Each_activation_is_the_element_wise_one_applied_to_the_scaled_sums: another width's activation is
+        // within 6 ulp of the true value, so within 12 of this one.
+        for (int i = 0; i < c.Length; i++)
+        {
+            Assert.True(Numerics.UlpError(c[i], expected[i]) <= 12, $"{strategy} {act} {shape}: c[{i}] = {c[i]}, expected {expected[i]}");
+        }
+    }
+
     private static (byte[] A, float[] W, float[] Bias, float[] RowScales) Operands(Random rng, int m, int k, int n)
     {
         var a = new byte[m * k];

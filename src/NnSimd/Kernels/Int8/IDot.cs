@@ -8,7 +8,8 @@ namespace NnSimd.Kernels;
 /// One way to multiply unsigned bytes of A by signed weights of B into exact int32 sums: per step, every lane of
 /// <typeparamref name="TAcc"/> (one output column) adds <see cref="Group"/> products of consecutive k. The packed B
 /// holds, per step, <see cref="Lanes"/> columns x <see cref="Group"/> values of <see cref="ElementBytes"/> bytes
-/// each; A is broadcast one group at a time. Every strategy sums the same integers exactly, so they all give the
+/// each; A is broadcast one whole group at a time (a row's last, short group is read from a zero-padded copy, so the
+/// k loop never tests for it). Every strategy sums the same integers exactly, so they all give the
 /// same int32 results; only their speed differs. <typeparamref name="TVec"/> is the float vector of the same lanes,
 /// for the epilogue.
 /// </summary>
@@ -30,11 +31,14 @@ internal interface IDot<TAcc, TVec>
     /// <summary>One step of a panel: <see cref="Lanes"/> x <see cref="Group"/> weights.</summary>
     static abstract TAcc Load(ref byte panel);
 
-    /// <summary>The <see cref="Group"/> bytes of A at <paramref name="a"/>, the first <paramref name="count"/> real and the rest 0, in every lane.</summary>
-    static abstract TAcc Broadcast(ref byte a, int count);
+    /// <summary>The <see cref="Group"/> bytes of A at <paramref name="a"/> (all readable), in every lane.</summary>
+    static abstract TAcc Broadcast(ref byte a);
 
     /// <summary>acc + the products of each lane's group of a and b.</summary>
     static abstract TAcc Dot(TAcc acc, TAcc a, TAcc b);
+
+    /// <summary>x + y, lane by lane: partial sums of the same columns (exact, so the order does not matter).</summary>
+    static abstract TAcc Add(TAcc x, TAcc y);
 
     static abstract TVec ToFloat(TAcc acc);
 }
@@ -54,11 +58,14 @@ internal readonly struct Vnni256 : IDot<Vector256<int>, Vector256<float>>
     public static Vector256<int> Load(ref byte panel) => Vector256.LoadUnsafe(ref panel).AsInt32();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<int> Broadcast(ref byte a, int count) => Vector256.Create(Int8Groups.Bytes(ref a, count));
+    public static Vector256<int> Broadcast(ref byte a) => Vector256.Create(Unsafe.ReadUnaligned<int>(ref a));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> Dot(Vector256<int> acc, Vector256<int> a, Vector256<int> b) =>
         AvxVnni.MultiplyWideningAndAdd(acc, a.AsByte(), b.AsSByte());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Add(Vector256<int> x, Vector256<int> y) => x + y;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ToFloat(Vector256<int> acc) => Vector256.ConvertToSingle(acc);
@@ -81,11 +88,15 @@ internal readonly struct Madd256 : IDot<Vector256<int>, Vector256<float>>
     public static Vector256<int> Load(ref byte panel) => Vector256.LoadUnsafe(ref panel).AsInt32();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<int> Broadcast(ref byte a, int count) => Vector256.Create(Int8Groups.Shorts(ref a, count));
+    public static Vector256<int> Broadcast(ref byte a) =>
+        Avx2.ConvertToVector256Int16(Vector128.Create(Unsafe.ReadUnaligned<ushort>(ref a)).AsByte()).AsInt32(); // a0, a1, a0, a1, ... as int16
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> Dot(Vector256<int> acc, Vector256<int> a, Vector256<int> b) =>
         acc + Avx2.MultiplyAddAdjacent(a.AsInt16(), b.AsInt16());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Add(Vector256<int> x, Vector256<int> y) => x + y;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ToFloat(Vector256<int> acc) => Vector256.ConvertToSingle(acc);
@@ -103,38 +114,14 @@ internal readonly struct DotScalar : IDot<int, float>
     public static int Load(ref byte panel) => (sbyte)panel;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Broadcast(ref byte a, int count) => count > 0 ? a : 0;
+    public static int Broadcast(ref byte a) => a;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Dot(int acc, int a, int b) => acc + (a * b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Add(int x, int y) => x + y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToFloat(int acc) => acc;
-}
-
-/// <summary>Groups of A's bytes as one int32, read without going past the row's last byte.</summary>
-internal static class Int8Groups
-{
-    /// <summary>Four bytes (the first <paramref name="count"/> real, the rest 0) as one little-endian int32.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Bytes(ref byte a, int count)
-    {
-        if (count >= 4)
-        {
-            return Unsafe.ReadUnaligned<int>(ref a);
-        }
-
-        int v = 0;
-        for (int i = 0; i < count; i++)
-        {
-            v |= Unsafe.Add(ref a, i) << (8 * i);
-        }
-
-        return v;
-    }
-
-    /// <summary>Two bytes (the first <paramref name="count"/> real, the rest 0), each widened to int16, as one int32.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Shorts(ref byte a, int count) =>
-        count >= 2 ? a | (Unsafe.Add(ref a, 1) << 16) : count == 1 ? a : 0;
 }

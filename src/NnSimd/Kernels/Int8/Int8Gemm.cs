@@ -103,41 +103,52 @@ internal static class Int8Gemm
             // B's strategy fixes both the integer dot product and the float width of the epilogue.
             switch (b.Strategy)
             {
-                case Int8Strategy.Vnni256: Macro<Vnni256, Vector256<int>, Simd256, Vector256<float>, TEpi>(_a, m, k, _rowScales, b, _bias, _c); break;
-                case Int8Strategy.Madd256: Macro<Madd256, Vector256<int>, Simd256, Vector256<float>, TEpi>(_a, m, k, _rowScales, b, _bias, _c); break;
-                default: Macro<DotScalar, int, Scalar1, float, TEpi>(_a, m, k, _rowScales, b, _bias, _c); break;
+                case Int8Strategy.Vnni256: Macro<Vnni256, Vector256<int>, Simd256, Vector256<float>, TEpi, Rows6>(_a, m, k, _rowScales, b, _bias, _c); break;
+                case Int8Strategy.Madd256: Macro<Madd256, Vector256<int>, Simd256, Vector256<float>, TEpi, Rows6>(_a, m, k, _rowScales, b, _bias, _c); break;
+                default: Macro<DotScalar, int, Scalar1, float, TEpi, Rows4>(_a, m, k, _rowScales, b, _bias, _c); break;
             }
         }
     }
 
-    /// <summary>Rows in tiles of 4, then one at a time; panels two at a time, then one.</summary>
+    /// <summary>
+    /// Rows in tiles of TRows (6, or 4 for the scalar strategy, whose accumulators are general registers), then a tile
+    /// of 4 if as many are left, then the rest one at a time through the row kernel.
+    /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Macro<TDot, TAcc, TSimd, TVec, TEpi>(
+    private static void Macro<TDot, TAcc, TSimd, TVec, TEpi, TRows>(
         ReadOnlySpan<byte> a, int m, int k, ReadOnlySpan<float> rowScales, QuantizedMatrix b, ReadOnlySpan<float> bias, Span<float> c)
         where TDot : IDot<TAcc, TVec>
         where TAcc : struct
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TEpi : IEpilogue
+        where TRows : IRowCount
     {
         Span<float> scratchSpan = stackalloc float[16];
+        Span<byte> tailSpan = stackalloc byte[Int8Tail.Bytes];
         var args = new Int8TileArgs(
-            ref MemoryMarshal.GetReference(scratchSpan), k, b.Columns, b.PanelBytes,
+            ref MemoryMarshal.GetReference(scratchSpan), ref MemoryMarshal.GetReference(tailSpan), k, b.Columns, b.StepBytes,
             ref MemoryMarshal.GetArrayDataReference(b.Scales), ref MemoryMarshal.GetReference(bias), !bias.IsEmpty);
         ref byte a0 = ref MemoryMarshal.GetReference(a);
         ref float c0 = ref MemoryMarshal.GetReference(c);
         ref float s0 = ref MemoryMarshal.GetReference(rowScales);
         int rowScaleStep = rowScales.Length == 1 ? 0 : 1;
         int i = 0;
-        for (; i + 4 <= m; i += 4)
+        for (; i + TRows.Count <= m; i += TRows.Count)
+        {
+            Strip<TDot, TAcc, TSimd, TVec, TEpi, TRows>(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args);
+        }
+
+        if (TRows.Count > 4 && i + 4 <= m)
         {
             Strip<TDot, TAcc, TSimd, TVec, TEpi, Rows4>(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args);
+            i += 4;
         }
 
         for (; i < m; i++)
         {
-            Strip<TDot, TAcc, TSimd, TVec, TEpi, Rows1>(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args);
+            RowStrip<TDot, TAcc, TSimd, TVec, TEpi>(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref c0, i * args.Ldc), Unsafe.Add(ref s0, i * rowScaleStep), b, args);
         }
     }
 
@@ -163,15 +174,53 @@ internal static class Int8Gemm
             Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels1>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
         }
     }
+
+    /// <summary>One row of A across every panel of B: 8 panels at a time, then 4, 2 and 1 as they are left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowStrip<TDot, TAcc, TSimd, TVec, TEpi>(ref byte a, ref float c, float rowScale, QuantizedMatrix b, Int8TileArgs args)
+        where TDot : IDot<TAcc, TVec>
+        where TAcc : struct
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TEpi : IEpilogue
+    {
+        int j = 0;
+        for (; j + 8 <= b.Panels; j += 8)
+        {
+            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels8>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+        }
+
+        if (j + 4 <= b.Panels)
+        {
+            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels4>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+            j += 4;
+        }
+
+        if (j + 2 <= b.Panels)
+        {
+            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels2>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+            j += 2;
+        }
+
+        if (j < b.Panels)
+        {
+            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels1>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+        }
+    }
 }
 
-/// <summary>What every int8 tile shares: strides, the column scales and bias, and a scratch block for partial vectors.</summary>
-internal readonly ref struct Int8TileArgs(ref float scratch, int depth, int ldc, int panelBytes, ref float colScales, ref float bias, bool hasBias)
+/// <summary>What every int8 kernel shares: strides, the column scales and bias, a scratch block for partial vectors and the tail buffer.</summary>
+internal readonly ref struct Int8TileArgs(ref float scratch, ref byte tail, int depth, int ldc, int stepBytes, ref float colScales, ref float bias, bool hasBias)
 {
     public readonly ref float Scratch = ref scratch;
+
+    /// <summary>The zero-padded ends of A's rows (<see cref="Int8Tail"/>).</summary>
+    public readonly ref byte Tail = ref tail;
     public readonly int Depth = depth;
     public readonly int Ldc = ldc;
-    public readonly int PanelBytes = panelBytes;
+
+    /// <summary>Bytes from one step of a panel to the next (<see cref="QuantizedMatrix.StepBytes"/>).</summary>
+    public readonly int StepBytes = stepBytes;
     public readonly ref float ColScales = ref colScales;
     public readonly ref float Bias = ref bias;
     public readonly bool HasBias = hasBias;

@@ -4,13 +4,17 @@ using NnSimd.Internal;
 
 namespace NnSimd.Kernels;
 
-/// <summary>The int8 micro-kernel: up to 4 rows of A times up to 2 panels of Q, 8 int32 accumulators.</summary>
+/// <summary>
+/// The int8 tile: up to 6 rows of A times up to 2 panels of Q, 12 int32 accumulators. With 2 panels a step is 2 loads
+/// of Q and 6 broadcasts of A for 12 dot products, and 12 independent sums cover VPDPBUSD's latency at two per cycle;
+/// 12 accumulators, 2 weight vectors and a broadcast fill the 16 registers that a VEX-encoded VPDPBUSD can name.
+/// </summary>
 internal static class Int8MicroKernel
 {
     /// <summary>
-    /// a: [TRows, k] bytes (stride k); panel: TPanels panels of [Steps][Lanes][Group] weights, PanelBytes apart;
-    /// c: [TRows, n] (stride Ldc) from column <paramref name="col"/>; rowScale: TRows scales, <paramref name="rowScaleStep"/>
-    /// apart (0: one for all rows). C is written once, never read.
+    /// a: [TRows, k] bytes (stride k); panel: step 0 of TPanels adjacent panels (steps StepBytes apart); c: [TRows, n]
+    /// (stride Ldc) from column <paramref name="col"/>; rowScale: TRows scales, <paramref name="rowScaleStep"/> apart
+    /// (0: one for all rows). C is written once, never read.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -24,43 +28,107 @@ internal static class Int8MicroKernel
         where TRows : IRowCount
         where TPanels : IRowCount
     {
+        Debug.Assert(TRows.Count <= 6 && TPanels.Count <= 2, "the tile holds at most 6 rows x 2 panels");
         int k = t.Depth;
         int g = TDot.Group;
-        int step = TDot.Lanes * g * TDot.ElementBytes;
+        int w = TDot.Lanes * g * TDot.ElementBytes;
         TAcc c00 = TDot.Zero, c01 = TDot.Zero;
         TAcc c10 = TDot.Zero, c11 = TDot.Zero;
         TAcc c20 = TDot.Zero, c21 = TDot.Zero;
         TAcc c30 = TDot.Zero, c31 = TDot.Zero;
-        ref byte a1 = ref Unsafe.Add(ref a, TRows.Count > 1 ? k : 0);
-        ref byte a2 = ref Unsafe.Add(ref a, TRows.Count > 1 ? 2 * k : 0);
-        ref byte a3 = ref Unsafe.Add(ref a, TRows.Count > 1 ? 3 * k : 0);
-        ref byte p1 = ref Unsafe.Add(ref panel, TPanels.Count > 1 ? t.PanelBytes : 0);
-        // One step: each row's next group of k broadcast (x), each panel's weights for it (b0, b1):
-        //           b0 (panel 0)          b1 (panel 1)
-        //   row 0   c00 = dot(c00, x, b0)  c01 = dot(c01, x, b1)
-        //   ...
-        //   row 3   c30                    c31
-        // The last group may be short: its missing bytes are read as 0 (and their weights are packed as 0).
-        for (int q = 0, s = 0; q < k; q += g, s += step)
+        TAcc c40 = TDot.Zero, c41 = TDot.Zero;
+        TAcc c50 = TDot.Zero, c51 = TDot.Zero;
+        // On one panel the second column of accumulators sums the odd steps (12 independent sums either way; 6 would
+        // wait on VPDPBUSD's latency), so an iteration takes 2 steps there.
+        int unit = TPanels.Count > 1 ? 1 : 2;
+        int whole = k - (k % (unit * g));
+
+        // Pass 0 runs over the whole iterations; pass 1, if A has bytes left, runs once more over each row's rest,
+        // copied zero-padded to t.Tail (the weights past k are packed as 0, and B's steps are padded to a multiple
+        // of 8). Pointers advance by bumps and rows are reached from two of them with scaled indices, so the loop
+        // needs few general registers.
+        ref byte rows = ref a;
+        nint lda = k;
+        int steps = whole / (unit * g);
+        nint stepBytes = t.StepBytes;
+        ref byte bp = ref panel;
+        for (int pass = 0; pass < 2; pass++)
         {
-            int count = Math.Min(g, k - q);
-            TAcc b0 = TDot.Load(ref Unsafe.Add(ref panel, s));
-            TAcc b1 = TPanels.Count > 1 ? TDot.Load(ref Unsafe.Add(ref p1, s)) : b0;
-            TAcc x = TDot.Broadcast(ref Unsafe.Add(ref a, q), count);
-            c00 = TDot.Dot(c00, x, b0);
-            if (TPanels.Count > 1) { c01 = TDot.Dot(c01, x, b1); }
-            if (TRows.Count > 1)
+            ref byte a0 = ref rows;
+            ref byte a3 = ref Unsafe.Add(ref rows, TRows.Count > 3 ? 3 * lda : 0);
+
+            // One step: each row's next group broadcast (x), each panel's weights for it (b0, b1):
+            //           b0 (panel 0)           b1 (panel 1)
+            //   row 0   c00 = dot(c00, x, b0)  c01 = dot(c01, x, b1)
+            //   ...
+            //   row 5   c50                    c51
+            // On one panel, b1 is the panel's next step and the second column takes each row's next group.
+            for (int left = steps; left > 0; left--)
             {
-                x = TDot.Broadcast(ref Unsafe.Add(ref a1, q), count);
-                c10 = TDot.Dot(c10, x, b0);
-                if (TPanels.Count > 1) { c11 = TDot.Dot(c11, x, b1); }
-                x = TDot.Broadcast(ref Unsafe.Add(ref a2, q), count);
-                c20 = TDot.Dot(c20, x, b0);
-                if (TPanels.Count > 1) { c21 = TDot.Dot(c21, x, b1); }
-                x = TDot.Broadcast(ref Unsafe.Add(ref a3, q), count);
-                c30 = TDot.Dot(c30, x, b0);
-                if (TPanels.Count > 1) { c31 = TDot.Dot(c31, x, b1); }
+                TAcc b0 = TDot.Load(ref bp);
+                TAcc b1 = TDot.Load(ref Unsafe.Add(ref bp, TPanels.Count > 1 ? w : stepBytes));
+                TAcc x = TDot.Broadcast(ref a0);
+                c00 = TDot.Dot(c00, x, b0);
+                c01 = TDot.Dot(c01, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a0, g)), b1);
+                if (TRows.Count > 1)
+                {
+                    x = TDot.Broadcast(ref Unsafe.Add(ref a0, lda));
+                    c10 = TDot.Dot(c10, x, b0);
+                    c11 = TDot.Dot(c11, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a0, lda + g)), b1);
+                }
+
+                if (TRows.Count > 2)
+                {
+                    x = TDot.Broadcast(ref Unsafe.Add(ref a0, 2 * lda));
+                    c20 = TDot.Dot(c20, x, b0);
+                    c21 = TDot.Dot(c21, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a0, (2 * lda) + g)), b1);
+                }
+
+                if (TRows.Count > 3)
+                {
+                    x = TDot.Broadcast(ref a3);
+                    c30 = TDot.Dot(c30, x, b0);
+                    c31 = TDot.Dot(c31, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a3, g)), b1);
+                }
+
+                if (TRows.Count > 4)
+                {
+                    x = TDot.Broadcast(ref Unsafe.Add(ref a3, lda));
+                    c40 = TDot.Dot(c40, x, b0);
+                    c41 = TDot.Dot(c41, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a3, lda + g)), b1);
+                }
+
+                if (TRows.Count > 5)
+                {
+                    x = TDot.Broadcast(ref Unsafe.Add(ref a3, 2 * lda));
+                    c50 = TDot.Dot(c50, x, b0);
+                    c51 = TDot.Dot(c51, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a3, (2 * lda) + g)), b1);
+                }
+
+                a0 = ref Unsafe.Add(ref a0, unit * g);
+                a3 = ref Unsafe.Add(ref a3, unit * g);
+                bp = ref Unsafe.Add(ref bp, unit * stepBytes);
             }
+
+            if (pass == 1 || whole == k)
+            {
+                break;
+            }
+
+            Int8Tail.Copy(ref a, k, whole, TRows.Count, unit * g, ref t.Tail);
+            rows = ref t.Tail;
+            lda = Int8Tail.Stride;
+            steps = 1;
+        }
+
+        if (TPanels.Count == 1)
+        {
+            c00 = TDot.Add(c00, c01);
+            if (TRows.Count > 1) { c10 = TDot.Add(c10, c11); }
+            if (TRows.Count > 2) { c20 = TDot.Add(c20, c21); }
+            if (TRows.Count > 3) { c30 = TDot.Add(c30, c31); }
+            if (TRows.Count > 4) { c40 = TDot.Add(c40, c41); }
+            if (TRows.Count > 5) { c50 = TDot.Add(c50, c51); }
         }
 
         int lanes = TDot.Lanes;
@@ -79,23 +147,19 @@ internal static class Int8MicroKernel
             // Softmax: one panel; every row finished before any store, so the rows' reductions overlap (as in the
             // fp32 tile, where finishing row by row took twice as long).
             Debug.Assert(TPanels.Count == 1, "a row-wise epilogue needs each row in one panel");
-            TVec v0 = TEpi.Apply<TSimd, TVec>(Scaled<TDot, TAcc, TSimd, TVec>(c00, TSimd.Broadcast(rowScale), cs0), bias0, cols0, ref deferred, 0);
-            TVec v1 = v0, v2 = v0, v3 = v0;
-            if (TRows.Count > 1)
-            {
-                v1 = TEpi.Apply<TSimd, TVec>(Scaled<TDot, TAcc, TSimd, TVec>(c10, TSimd.Broadcast(Unsafe.Add(ref rowScale, rowScaleStep)), cs0), bias0, cols0, ref deferred, 1);
-                v2 = TEpi.Apply<TSimd, TVec>(Scaled<TDot, TAcc, TSimd, TVec>(c20, TSimd.Broadcast(Unsafe.Add(ref rowScale, 2 * rowScaleStep)), cs0), bias0, cols0, ref deferred, 2);
-                v3 = TEpi.Apply<TSimd, TVec>(Scaled<TDot, TAcc, TSimd, TVec>(c30, TSimd.Broadcast(Unsafe.Add(ref rowScale, 3 * rowScaleStep)), cs0), bias0, cols0, ref deferred, 3);
-            }
-
+            TVec v0 = Int8Finish.Value<TDot, TAcc, TSimd, TVec, TEpi>(c00, rowScale, cs0, bias0, cols0, ref deferred, 0);
+            TVec v1 = v0, v2 = v0, v3 = v0, v4 = v0, v5 = v0;
+            if (TRows.Count > 1) { v1 = Int8Finish.Value<TDot, TAcc, TSimd, TVec, TEpi>(c10, Unsafe.Add(ref rowScale, rowScaleStep), cs0, bias0, cols0, ref deferred, 1); }
+            if (TRows.Count > 2) { v2 = Int8Finish.Value<TDot, TAcc, TSimd, TVec, TEpi>(c20, Unsafe.Add(ref rowScale, 2 * rowScaleStep), cs0, bias0, cols0, ref deferred, 2); }
+            if (TRows.Count > 3) { v3 = Int8Finish.Value<TDot, TAcc, TSimd, TVec, TEpi>(c30, Unsafe.Add(ref rowScale, 3 * rowScaleStep), cs0, bias0, cols0, ref deferred, 3); }
+            if (TRows.Count > 4) { v4 = Int8Finish.Value<TDot, TAcc, TSimd, TVec, TEpi>(c40, Unsafe.Add(ref rowScale, 4 * rowScaleStep), cs0, bias0, cols0, ref deferred, 4); }
+            if (TRows.Count > 5) { v5 = Int8Finish.Value<TDot, TAcc, TSimd, TVec, TEpi>(c50, Unsafe.Add(ref rowScale, 5 * rowScaleStep), cs0, bias0, cols0, ref deferred, 5); }
             TSimd.StoreFirst(v0, ref out0, cols0, ref scratch);
-            if (TRows.Count > 1)
-            {
-                TSimd.StoreFirst(v1, ref Unsafe.Add(ref out0, n), cols0, ref scratch);
-                TSimd.StoreFirst(v2, ref Unsafe.Add(ref out0, 2 * n), cols0, ref scratch);
-                TSimd.StoreFirst(v3, ref Unsafe.Add(ref out0, 3 * n), cols0, ref scratch);
-            }
-
+            if (TRows.Count > 1) { TSimd.StoreFirst(v1, ref Unsafe.Add(ref out0, n), cols0, ref scratch); }
+            if (TRows.Count > 2) { TSimd.StoreFirst(v2, ref Unsafe.Add(ref out0, 2 * n), cols0, ref scratch); }
+            if (TRows.Count > 3) { TSimd.StoreFirst(v3, ref Unsafe.Add(ref out0, 3 * n), cols0, ref scratch); }
+            if (TRows.Count > 4) { TSimd.StoreFirst(v4, ref Unsafe.Add(ref out0, 4 * n), cols0, ref scratch); }
+            if (TRows.Count > 5) { TSimd.StoreFirst(v5, ref Unsafe.Add(ref out0, 5 * n), cols0, ref scratch); }
             if (deferred != 0)
             {
                 TEpi.Finish(ref out0, n, cols0, deferred);
@@ -104,44 +168,11 @@ internal static class Int8MicroKernel
             return;
         }
 
-        TVec rs = TSimd.Broadcast(rowScale);
-        Finish<TDot, TAcc, TSimd, TVec, TEpi>(c00, rs, cs0, bias0, cols0, ref out0, ref deferred, 0, ref scratch);
-        if (TPanels.Count > 1) { Finish<TDot, TAcc, TSimd, TVec, TEpi>(c01, rs, cs1, bias1, cols1, ref Unsafe.Add(ref out0, lanes), ref deferred, 0, ref scratch); }
-        if (TRows.Count > 1)
-        {
-            rs = TSimd.Broadcast(Unsafe.Add(ref rowScale, rowScaleStep));
-            Finish<TDot, TAcc, TSimd, TVec, TEpi>(c10, rs, cs0, bias0, cols0, ref Unsafe.Add(ref out0, n), ref deferred, 1, ref scratch);
-            if (TPanels.Count > 1) { Finish<TDot, TAcc, TSimd, TVec, TEpi>(c11, rs, cs1, bias1, cols1, ref Unsafe.Add(ref out0, n + lanes), ref deferred, 1, ref scratch); }
-            rs = TSimd.Broadcast(Unsafe.Add(ref rowScale, 2 * rowScaleStep));
-            Finish<TDot, TAcc, TSimd, TVec, TEpi>(c20, rs, cs0, bias0, cols0, ref Unsafe.Add(ref out0, 2 * n), ref deferred, 2, ref scratch);
-            if (TPanels.Count > 1) { Finish<TDot, TAcc, TSimd, TVec, TEpi>(c21, rs, cs1, bias1, cols1, ref Unsafe.Add(ref out0, (2 * n) + lanes), ref deferred, 2, ref scratch); }
-            rs = TSimd.Broadcast(Unsafe.Add(ref rowScale, 3 * rowScaleStep));
-            Finish<TDot, TAcc, TSimd, TVec, TEpi>(c30, rs, cs0, bias0, cols0, ref Unsafe.Add(ref out0, 3 * n), ref deferred, 3, ref scratch);
-            if (TPanels.Count > 1) { Finish<TDot, TAcc, TSimd, TVec, TEpi>(c31, rs, cs1, bias1, cols1, ref Unsafe.Add(ref out0, (3 * n) + lanes), ref deferred, 3, ref scratch); }
-        }
-
-        Debug.Assert(deferred == 0, "an element-wise epilogue defers nothing");
-    }
-
-    /// <summary>float(sum) (row scale x column scale): two roundings, unfused, the same on every strategy.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Scaled<TDot, TAcc, TSimd, TVec>(TAcc sum, TVec rowScale, TVec colScale)
-        where TDot : IDot<TAcc, TVec>
-        where TAcc : struct
-        where TSimd : struct, ISimd<TVec>
-        where TVec : struct => TSimd.Multiply(TDot.ToFloat(sum), TSimd.Multiply(rowScale, colScale));
-
-    /// <summary>float(sum) (row scale x column scale), then the epilogue, then the store of the real columns.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<TDot, TAcc, TSimd, TVec, TEpi>(
-        TAcc sum, TVec rowScale, TVec colScale, TVec bias, int cols, ref float destination, ref int deferred, int row, ref float scratch)
-        where TDot : IDot<TAcc, TVec>
-        where TAcc : struct
-        where TSimd : struct, ISimd<TVec>
-        where TVec : struct
-        where TEpi : IEpilogue
-    {
-        TVec v = Scaled<TDot, TAcc, TSimd, TVec>(sum, rowScale, colScale);
-        TSimd.StoreFirst(TEpi.Apply<TSimd, TVec>(v, bias, cols, ref deferred, row), ref destination, cols, ref scratch);
+        Int8Finish.Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels>(c00, c01, rowScale, cs0, cs1, bias0, bias1, cols0, cols1, lanes, ref out0, ref scratch);
+        if (TRows.Count > 1) { Int8Finish.Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels>(c10, c11, Unsafe.Add(ref rowScale, rowScaleStep), cs0, cs1, bias0, bias1, cols0, cols1, lanes, ref Unsafe.Add(ref out0, n), ref scratch); }
+        if (TRows.Count > 2) { Int8Finish.Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels>(c20, c21, Unsafe.Add(ref rowScale, 2 * rowScaleStep), cs0, cs1, bias0, bias1, cols0, cols1, lanes, ref Unsafe.Add(ref out0, 2 * n), ref scratch); }
+        if (TRows.Count > 3) { Int8Finish.Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels>(c30, c31, Unsafe.Add(ref rowScale, 3 * rowScaleStep), cs0, cs1, bias0, bias1, cols0, cols1, lanes, ref Unsafe.Add(ref out0, 3 * n), ref scratch); }
+        if (TRows.Count > 4) { Int8Finish.Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels>(c40, c41, Unsafe.Add(ref rowScale, 4 * rowScaleStep), cs0, cs1, bias0, bias1, cols0, cols1, lanes, ref Unsafe.Add(ref out0, 4 * n), ref scratch); }
+        if (TRows.Count > 5) { Int8Finish.Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels>(c50, c51, Unsafe.Add(ref rowScale, 5 * rowScaleStep), cs0, cs1, bias0, bias1, cols0, cols1, lanes, ref Unsafe.Add(ref out0, 5 * n), ref scratch); }
     }
 }

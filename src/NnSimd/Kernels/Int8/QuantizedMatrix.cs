@@ -10,7 +10,10 @@ namespace NnSimd.Kernels;
 /// (q = round(w / s), s = max |w| / 127, so q is in [-127, 127] and 0 stays exactly 0), with its scale s kept in
 /// float32, then packed for a dot-product strategy (the process's, <see cref="Int8Gemm.Strategy"/>): column panels of
 /// one vector's int32 lanes, each step of a panel holding every lane's group of consecutive k, zero-padded past the
-/// last column and the last k. Immutable once built.
+/// last column and the last k. The panels are interleaved step by step (<c>[Steps][Panels][Lanes x Group]</c>), so a
+/// kernel reaches every panel it works on through one pointer and constant offsets; the steps are padded with zero
+/// weights to a multiple of <see cref="StepMultiple"/>, so a kernel that takes several steps at once never reads past
+/// the end. Immutable once built.
 /// </summary>
 internal sealed class QuantizedMatrix
 {
@@ -26,9 +29,9 @@ internal sealed class QuantizedMatrix
         Strategy = strategy;
         Int8Layout layout = Layout;
         Panels = (columns + layout.Lanes - 1) / layout.Lanes;
-        Steps = (rows + layout.Group - 1) / layout.Group;
-        PanelBytes = Steps * layout.Lanes * layout.Group * layout.ElementBytes;
-        _storage = GC.AllocateArray<byte>(checked((Panels * PanelBytes) + 64), pinned: true);
+        Steps = ((rows + (layout.Group * StepMultiple) - 1) / (layout.Group * StepMultiple)) * StepMultiple;
+        StepBytes = Panels * layout.StepBytes;
+        _storage = GC.AllocateArray<byte>(checked((Steps * StepBytes) + 64), pinned: true);
         _offset = Alignment(_storage);
         Pack();
     }
@@ -50,16 +53,21 @@ internal sealed class QuantizedMatrix
 
     internal Int8Layout Layout => Int8Layout.ForStrategy(Strategy);
 
+    /// <summary>The most steps a kernel takes at once (the row kernel's 8 accumulators on one panel): Steps is a multiple of it.</summary>
+    internal const int StepMultiple = 8;
+
     internal int Panels { get; }
 
-    /// <summary>Steps of k per panel: k / Group, rounded up.</summary>
+    /// <summary>Steps of k: k / Group rounded up, then to a multiple of <see cref="StepMultiple"/> (the extra ones all 0).</summary>
     internal int Steps { get; }
 
-    internal int PanelBytes { get; }
+    /// <summary>Bytes from one step of a panel to its next: one step of every panel.</summary>
+    internal int StepBytes { get; }
 
+    /// <summary>Step 0 of a panel; step s is <see cref="StepBytes"/> s further.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ref byte Panel(int panel) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), _offset + (panel * PanelBytes));
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_storage), _offset + (panel * Layout.StepBytes));
 
     /// <summary>Quantizes a row-major float32 <c>[rows x columns]</c> matrix per column.</summary>
     public static QuantizedMatrix Quantize(ReadOnlySpan<float> b, int rows, int columns) => Quantize(b, rows, columns, Int8Gemm.Strategy);
@@ -121,14 +129,14 @@ internal sealed class QuantizedMatrix
 
     private void Pack()
     {
-        Span<byte> all = _storage.AsSpan(_offset, Panels * PanelBytes);
+        Span<byte> all = _storage.AsSpan(_offset, Steps * StepBytes);
         all.Clear();
         int lanes = Layout.Lanes, group = Layout.Group, bytes = Layout.ElementBytes;
         for (int p = 0; p < Panels; p++)
         {
-            Span<byte> panel = all.Slice(p * PanelBytes, PanelBytes);
             for (int s = 0; s < Steps; s++)
             {
+                Span<byte> step = all.Slice((s * StepBytes) + (p * Layout.StepBytes), Layout.StepBytes);
                 for (int lane = 0; lane < lanes; lane++)
                 {
                     int j = (p * lanes) + lane;
@@ -141,14 +149,14 @@ internal sealed class QuantizedMatrix
                         }
 
                         sbyte q = Weights[(i * Columns) + j];
-                        int at = (((s * lanes) + lane) * group + t) * bytes;
+                        int at = ((lane * group) + t) * bytes;
                         if (bytes == 1)
                         {
-                            panel[at] = (byte)q;
+                            step[at] = (byte)q;
                         }
                         else
                         {
-                            BitConverter.TryWriteBytes(panel.Slice(at, 2), (short)q);
+                            BitConverter.TryWriteBytes(step.Slice(at, 2), (short)q);
                         }
                     }
                 }
@@ -169,6 +177,9 @@ internal sealed class QuantizedMatrix
 /// <summary>How a strategy wants B packed: int32 lanes per panel, k values per lane per step, bytes per weight.</summary>
 internal readonly record struct Int8Layout(int Lanes, int Group, int ElementBytes)
 {
+    /// <summary>Bytes of one step of one panel.</summary>
+    public int StepBytes => Lanes * Group * ElementBytes;
+
     public static Int8Layout ForStrategy(Int8Strategy strategy) => strategy switch
     {
         Int8Strategy.Vnni256 => Of<Vnni256, Vector256<int>, Vector256<float>>(),
