@@ -59,19 +59,26 @@ internal readonly struct ReluOp : IUnaryOp
 /// </summary>
 internal readonly struct SigmoidOp : IUnaryOp
 {
-    public static float Invoke(float x) => 1f / (1f + ExpOp.Invoke(-x));
+    /// <summary>
+    /// exp(-x) is taken no lower than exp(-80): from x = 80 up, 1 + exp(-x) is 1 in float32 either way, and below
+    /// exp(-87.3) the exponential is subnormal, which Intel cores produce in a microcode assist (a thousand
+    /// sigmoids of 100..110 took 6.3 us instead of 0.7). NaN stays NaN (the max propagates it).
+    /// </summary>
+    private const float LowestExponent = -80f;
+
+    public static float Invoke(float x) => 1f / (1f + ExpOp.Invoke(MathF.Max(-x, LowestExponent)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Invoke(Vector128<float> x) =>
-        Vector128<float>.One / (Vector128<float>.One + ExpOp.Invoke(-x));
+        Vector128<float>.One / (Vector128<float>.One + ExpOp.Invoke(Vector128.Max(-x, Vector128.Create(LowestExponent))));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Invoke(Vector256<float> x) =>
-        Vector256<float>.One / (Vector256<float>.One + ExpOp.Invoke(-x));
+        Vector256<float>.One / (Vector256<float>.One + ExpOp.Invoke(Vector256.Max(-x, Vector256.Create(LowestExponent))));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Invoke(Vector512<float> x) =>
-        Vector512<float>.One / (Vector512<float>.One + ExpOp.Invoke(-x));
+        Vector512<float>.One / (Vector512<float>.One + ExpOp.Invoke(Vector512.Max(-x, Vector512.Create(LowestExponent))));
 }
 
 /// <summary>
