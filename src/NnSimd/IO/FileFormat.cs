@@ -69,6 +69,14 @@ public static class FileFormat
             return FileKind.Gzip;
         }
 
+        // safetensors: a little-endian header length that fits the file, then the JSON header's '{'. Checked before
+        // the pickle and IDX signatures, which are two bytes: a header of 0x280 bytes opens with 0x80 0x02, as a
+        // protocol-2 pickle does, while no pickle has a length that fits its file in its first 8 bytes and '{' after.
+        if (head.Length >= 9 && head[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(head) <= (ulong)(length - 8))
+        {
+            return FileKind.SafeTensors;
+        }
+
         // A pickle of protocol 2 or later opens with PROTO (0x80) and its version. torch.save's legacy format is
         // a run of pickles whose first is the magic number 0x1950a86a20f9469cfc6c (a LONG1 of 10 bytes).
         if (head.Length >= 2 && head[0] == 0x80 && head[1] is >= 2 and <= 5)
@@ -80,12 +88,6 @@ public static class FileFormat
         if (head.Length >= 4 && head[0] == 0 && head[1] == 0 && head[2] is 0x08 or 0x09 or 0x0B or 0x0C or 0x0D or 0x0E && head[3] is >= 1 and <= 8)
         {
             return FileKind.Idx;
-        }
-
-        // safetensors: a little-endian header length that fits the file, then the JSON header's '{'.
-        if (head.Length >= 9 && head[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(head) <= (ulong)(length - 8))
-        {
-            return FileKind.SafeTensors;
         }
 
         return FileKind.Unknown;

@@ -17,6 +17,31 @@ public class SafeTensorsTests
         return path;
     }
 
+    /// <summary>
+    /// A header of 640 bytes (0x280) starts the file with 0x80 0x02, which is also how a protocol-2 pickle starts;
+    /// likewise 0x380..0x580 for protocols 3-5. The safetensors signature (a length that fits the file, then '{')
+    /// must win, or a model whose header happens to be that long is refused as a pickle.
+    /// </summary>
+    [Theory]
+    [InlineData(0x280)]
+    [InlineData(0x380)]
+    [InlineData(0x480)]
+    [InlineData(0x580)]
+    public void A_header_length_that_starts_like_a_pickle_is_still_safetensors(int headerBytes)
+    {
+        string path = Path.Combine(TestData.TempDirectory(), "pickle-like.safetensors");
+        string json = "{\"__metadata__\":{\"pad\":\"\"}}";
+        json = json.Replace("\"\"}}", "\"" + new string('x', headerBytes - json.Length) + "\"}}", StringComparison.Ordinal);
+        Assert.Equal(headerBytes, json.Length);
+        var bytes = new byte[8 + headerBytes];
+        BitConverter.TryWriteBytes(bytes, (ulong)headerBytes);
+        Encoding.ASCII.GetBytes(json).CopyTo(bytes, 8);
+        System.IO.File.WriteAllBytes(path, bytes);
+        Assert.Equal([0x80, (byte)(headerBytes >> 8)], bytes[..2]);
+        Assert.Equal(FileKind.SafeTensors, FileFormat.Detect(path));
+        Assert.Empty(SafeTensors.Read(path).Tensors);
+    }
+
     [Fact]
     public void Round_trips_bitwise_with_metadata()
     {
