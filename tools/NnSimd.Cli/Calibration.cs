@@ -62,11 +62,11 @@ internal static class Calibration
     }
 
     /// <summary>Quantizes <paramref name="network"/>; a calibration the library refuses (a NaN, an infinity) is named by its source.</summary>
-    public static QuantizedNetwork Quantize(Network network, float[] rows, string source)
+    public static QuantizedNetwork Quantize(Network network, float[] rows, string source, int smallestInt8Layer = QuantizedNetwork.DefaultSmallestInt8Layer)
     {
         try
         {
-            return network.Quantize(rows);
+            return network.Quantize(rows, smallestInt8Layer);
         }
         catch (ArgumentException e)
         {

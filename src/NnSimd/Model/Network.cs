@@ -73,12 +73,20 @@ public sealed class Network : IRowRunner
     /// <summary>
     /// An int8 version of this network, for inference (<see cref="QuantizedNetwork"/>). Weights are quantized
     /// symmetrically per output column; a layer's input becomes unsigned bytes with one static scale. A layer runs in
-    /// int8 where its input cannot be negative: the first when every <paramref name="calibration"/> input is &gt;= 0,
-    /// a later one after sigmoid, step or ReLU; the others stay float32. The scales come from the activations' ranges:
-    /// 1/255 after sigmoid and step (bounded by 1), max / 255 after ReLU and for the input, the max taken over
-    /// <paramref name="calibration"/>: <c>[rows x Inputs]</c> typical input rows (values above it saturate).
+    /// int8 where its input cannot be negative (the first when every <paramref name="calibration"/> input is &gt;= 0,
+    /// a later one after sigmoid, step or ReLU) and it has at least <paramref name="smallestInt8Layer"/> weights;
+    /// the others stay float32. The scales come from the activations' ranges: 1/255 after sigmoid and step (bounded
+    /// by 1), max / 255 after ReLU and for the input, the max taken over <paramref name="calibration"/>:
+    /// <c>[rows x Inputs]</c> typical input rows (values above it saturate).
     /// </summary>
-    public QuantizedNetwork Quantize(ReadOnlySpan<float> calibration) => NetworkQuantizer.Quantize(this, calibration);
+    /// <param name="calibration">Typical input rows, <c>[rows x Inputs]</c>.</param>
+    /// <param name="smallestInt8Layer">
+    /// Layers with fewer weights stay float32: quantizing their input costs more than int8 saves. The default,
+    /// <see cref="QuantizedNetwork.DefaultSmallestInt8Layer"/>, puts the book's first layer (784 x 50) in int8 and
+    /// its 50 x 100 and 100 x 10 layers in float32, the fastest split measured; 0 makes every layer that can be int8.
+    /// </param>
+    public QuantizedNetwork Quantize(ReadOnlySpan<float> calibration, int smallestInt8Layer = QuantizedNetwork.DefaultSmallestInt8Layer) =>
+        NetworkQuantizer.Quantize(this, calibration, smallestInt8Layer);
 
     /// <summary>
     /// Allocates the scratch memory for forward passes from one calling thread. With <paramref name="threads"/>

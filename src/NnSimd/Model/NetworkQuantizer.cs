@@ -13,8 +13,13 @@ internal static class NetworkQuantizer
     /// <summary>Calibration rows per forward block: bounds the memory of a large calibration set.</summary>
     private const int BlockRows = 1024;
 
-    public static QuantizedNetwork Quantize(Network network, ReadOnlySpan<float> calibration)
+    public static QuantizedNetwork Quantize(Network network, ReadOnlySpan<float> calibration, int smallestInt8Layer)
     {
+        if (smallestInt8Layer < 0)
+        {
+            Guard.ThrowOutOfRange(nameof(smallestInt8Layer), smallestInt8Layer, "smallestInt8Layer must not be negative.");
+        }
+
         int inputs = network.Inputs;
         if (calibration.Length == 0 || calibration.Length % inputs != 0)
         {
@@ -30,7 +35,7 @@ internal static class NetworkQuantizer
                 ? (min[0] >= 0 ? ScaleOf(max[0]) : null)
                 : InputScale(layers[i - 1].Activation, max[i]);
             DenseLayer layer = layers[i];
-            quantized[i] = scale is float s
+            quantized[i] = scale is float s && (long)layer.Inputs * layer.Outputs >= smallestInt8Layer
                 ? new QuantizedLayer(QuantizedMatrix.Quantize(layer.GetWeights(), layer.Inputs, layer.Outputs), s, layer.Bias.ToArray(), layer.Activation)
                 : new QuantizedLayer(layer);
         }

@@ -26,18 +26,19 @@ public class Int8CliTests
         string model = Path.Combine(dir, "m.int8.safetensors");
         (int code, string output, string error) = CliTests.Run("quantize", TestData.SampleWeights, "-o", model, "--data", TestData.Directory, "--offline");
         Assert.True(code == 0, error);
-        Assert.Contains("784-50-100-10 sigmoid,sigmoid,softmax int8,int8,int8", output);
+        Assert.Contains("784-50-100-10 sigmoid,sigmoid,softmax int8,float32,float32", output);
         Assert.Contains("10,000 rows: MNIST test images", output);
         Assert.Contains("input scale 0.00392157", output);
         Assert.Contains("of the float32 model as safetensors", output);
 
+        Assert.Contains("layer 2     50 -> 100    sigmoid  float32  (5,000 weights, fewer than --smallest-int8-layer 8,192)", output);
         QuantizedNetwork loaded = ModelFile.LoadQuantized(model);
-        Assert.All(loaded.Layers, l => Assert.True(l.IsInt8));
+        Assert.Equal([true, false, false], loaded.Layers.Select(l => l.IsInt8));
         Assert.Contains("int8 model", Assert.Throws<NnSimdFormatException>(() => ModelFile.Load(model)).Message);
 
         (code, output, error) = CliTests.Run("inspect", model);
         Assert.True(code == 0, error);
-        Assert.Contains("as an int8 network: 784-50-100-10 sigmoid,sigmoid,softmax int8,int8,int8", output);
+        Assert.Contains("as an int8 network: 784-50-100-10 sigmoid,sigmoid,softmax int8,float32,float32", output);
         Assert.Contains("layer 1: 784 -> 50 sigmoid, int8, input scale 0.00392157", output);
 
         (code, output, error) = CliTests.Run("mnist", "--weights", model, "--data", TestData.Directory, "--offline", "--json");
@@ -94,7 +95,7 @@ public class Int8CliTests
     {
         string output = Path.Combine(TestData.TempDirectory(), "r.safetensors");
         (int code, string text, string error) = CliTests.Run("quantize", Fixture("seq_relu.safetensors"), "--activations", "relu,relu,softmax",
-            "--calibration", Fixture("seq_relu.x.npy"), "-o", output);
+            "--calibration", Fixture("seq_relu.x.npy"), "--smallest-int8-layer", "0", "-o", output);
         Assert.True(code == 0, error);
         Assert.Contains("7-13-5-3 relu,relu,softmax float32,int8,int8", text);
         Assert.Equal([false, true, true], ModelFile.LoadQuantized(output).Layers.Select(l => l.IsInt8));
@@ -128,7 +129,7 @@ public class Int8CliTests
         Assert.Contains("batches of 100  accuracy 0.9352", output);
         Assert.Contains("int8 one at a time   accuracy 0.9354", output);
         Assert.Contains("int8 batches of 100  accuracy 0.9354", output);
-        Assert.Contains("int8 vs fp32    largest probability difference 0.01", output);
+        Assert.Contains("int8 vs fp32    largest probability difference 0.00", output);
         Assert.Contains("int8 one at a time and batched: bitwise the same", output);
     }
 
@@ -155,6 +156,6 @@ public class Int8CliTests
         Assert.All(json.RootElement.GetProperty("us_per_image").EnumerateArray(), r => Assert.True(r.GetProperty("median").GetDouble() > 0));
         Assert.All(json.RootElement.GetProperty("gflops").EnumerateArray(),
             r => Assert.Equal(r.GetProperty("precision").GetString() == "int8" ? JsonValueKind.Null : JsonValueKind.Number, r.GetProperty("percent_of_peak").ValueKind));
-        Assert.Contains("int8,int8,int8", json.RootElement.GetProperty("int8_network").GetString());
+        Assert.Contains("int8,float32,float32", json.RootElement.GetProperty("int8_network").GetString());
     }
 }

@@ -23,7 +23,7 @@ public class QuantizedNetworkTests(ITestOutputHelper output)
     public void The_books_network_in_int8_keeps_its_accuracy_one_at_a_time_and_in_batches()
     {
         (Network net, QuantizedNetwork q, MnistSet test) = Book.Value;
-        Assert.Equal("784-50-100-10 sigmoid,sigmoid,softmax int8,int8,int8", q.ToString());
+        Assert.Equal("784-50-100-10 sigmoid,sigmoid,softmax int8,float32,float32", q.ToString());
         int n = test.Count;
         var batched = new float[n * 10];
         var single = new float[n * 10];
@@ -79,7 +79,7 @@ public class QuantizedNetworkTests(ITestOutputHelper output)
         var pixels = new byte[rows * 64];
         rng.NextBytes(pixels);
         float[] calibration = Array.ConvertAll(pixels, p => p / 255f);
-        QuantizedNetwork q = net.Quantize(calibration);
+        QuantizedNetwork q = net.Quantize(calibration, smallestInt8Layer: 0);
         string precision = hidden == Activation.Tanh ? "int8,float32,float32" : "int8,int8,int8";
         Assert.EndsWith(precision, q.ToString());
         var y = new float[rows * 10];
@@ -96,14 +96,14 @@ public class QuantizedNetworkTests(ITestOutputHelper output)
         Network net = NetworkTests.RandomNetwork(4, Activation.Relu, 8, 6, 5, 3);
         var calibration = new float[3 * 8];
         calibration[5] = 2.55f;
-        QuantizedNetwork q = net.Quantize(calibration);
+        QuantizedNetwork q = net.Quantize(calibration, smallestInt8Layer: 0);
         Assert.Equal(2.55f / 255, q.Layers[0].InputScale);
         Assert.True(q.Layers[1].IsInt8 && q.Layers[2].IsInt8);
 
         // A negative input keeps the first layer in float32; the layer after a sigmoid uses 1/255.
         calibration[6] = -1f;
         Network sigmoid = NetworkTests.RandomNetwork(4, Activation.Sigmoid, 8, 6, 3);
-        QuantizedNetwork qs = sigmoid.Quantize(calibration);
+        QuantizedNetwork qs = sigmoid.Quantize(calibration, smallestInt8Layer: 0);
         Assert.False(qs.Layers[0].IsInt8);
         Assert.Equal(1f / 255, qs.Layers[1].InputScale);
         Assert.Throws<InvalidOperationException>(() => qs.Layers[0].GetInt8Weights());
@@ -111,9 +111,21 @@ public class QuantizedNetworkTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void By_default_small_layers_stay_float32()
+    {
+        // 200 x 41 = 8,200 and 150 x 60 = 9,000 weights reach the default 8,192; 41 x 150 and 60 x 10 do not.
+        Network net = NetworkTests.RandomNetwork(4, Activation.Relu, 200, 41, 150, 60, 10);
+        var calibration = new float[2 * 200];
+        Assert.EndsWith(" int8,float32,int8,float32", net.Quantize(calibration).ToString());
+        Assert.EndsWith(" int8,int8,int8,int8", net.Quantize(calibration, smallestInt8Layer: 0).ToString());
+        Assert.EndsWith(" float32,float32,float32,float32", net.Quantize(calibration, smallestInt8Layer: 1 << 20).ToString());
+        Assert.Throws<ArgumentOutOfRangeException>(() => net.Quantize(calibration, smallestInt8Layer: -1));
+    }
+
+    [Fact]
     public void Any_row_gives_the_same_bits_alone_or_anywhere_in_a_batch()
     {
-        QuantizedNetwork q = NetworkTests.RandomNetwork(8, Activation.Relu, 100, 40, 20, 10).Quantize(Numerics.Random(new Random(1), 500, 1f).Select(Math.Abs).ToArray());
+        QuantizedNetwork q = NetworkTests.RandomNetwork(8, Activation.Relu, 100, 40, 20, 10).Quantize(Numerics.Random(new Random(1), 500, 1f).Select(Math.Abs).ToArray(), smallestInt8Layer: 0);
         var rng = new Random(3);
         int rows = 150;
         float[] x = Numerics.Random(rng, rows * 100, 1f).Select(Math.Abs).ToArray();
@@ -170,7 +182,7 @@ public class QuantizedNetworkTests(ITestOutputHelper output)
     {
         Network net = NetworkTests.RandomNetwork(6, Activation.Tanh, 20, 12, 4);
         float[] calibration = Numerics.Random(new Random(2), 60, 1f).Select(Math.Abs).ToArray();
-        QuantizedNetwork q = net.Quantize(calibration);
+        QuantizedNetwork q = net.Quantize(calibration, smallestInt8Layer: 0);
         string path = Path.Combine(TestData.TempDirectory(), "m.int8.safetensors");
         ModelFile.Save(q, path);
         QuantizedNetwork loaded = ModelFile.LoadQuantized(path);
@@ -195,7 +207,7 @@ public class QuantizedNetworkTests(ITestOutputHelper output)
     [Fact]
     public void Bad_int8_files_are_refused_with_the_tensor_named()
     {
-        QuantizedNetwork q = NetworkTests.RandomNetwork(6, Activation.Sigmoid, 6, 4, 2).Quantize(new float[6]);
+        QuantizedNetwork q = NetworkTests.RandomNetwork(6, Activation.Sigmoid, 6, 4, 2).Quantize(new float[6], smallestInt8Layer: 0);
         string dir = TestData.TempDirectory();
         string good = Path.Combine(dir, "good.safetensors");
         ModelFile.Save(q, good);
@@ -221,7 +233,7 @@ public class QuantizedNetworkTests(ITestOutputHelper output)
     [Fact]
     public void Bad_input_is_refused_with_its_row_and_column()
     {
-        QuantizedNetwork q = NetworkTests.RandomNetwork(6, Activation.Sigmoid, 6, 4, 2).Quantize(Enumerable.Repeat(0.5f, 12).ToArray());
+        QuantizedNetwork q = NetworkTests.RandomNetwork(6, Activation.Sigmoid, 6, 4, 2).Quantize(Enumerable.Repeat(0.5f, 12).ToArray(), smallestInt8Layer: 0);
         QuantizedWorkspace ws = q.CreateWorkspace();
         var x = new float[18];
         x[13] = float.NaN;

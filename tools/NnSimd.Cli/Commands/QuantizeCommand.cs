@@ -19,25 +19,27 @@ internal static class QuantizeCommand
         var output = CommonOptions.OutputFile("--output", ".safetensors", "an int8 safetensors model", "The int8 .safetensors model to write.", alias: "-o");
         var activations = new Option<string?>("--activations") { Description = "One per layer, e.g. relu,relu,softmax: required for a PyTorch file (a state_dict holds none); the book's pickle defaults to sigmoid,sigmoid,softmax." };
         var calibration = CommonOptions.InputFile("--calibration", Calibration.OptionHelp, required: false);
+        var smallest = CommonOptions.Int("--smallest-int8-layer", QuantizedNetwork.DefaultSmallestInt8Layer, 0, int.MaxValue,
+            "Layers with fewer weights stay float32, where quantizing their input costs more than int8 saves (0: every layer that can be int8).");
         var data = CommonOptions.Data();
         var offline = CommonOptions.Offline();
         var command = new Command("quantize", "Quantize a model to int8 (calibrated post-training quantization) and save it as safetensors.")
         {
-            input, activations, calibration, data, offline,
+            input, activations, calibration, smallest, data, offline,
         };
         FileChecks.Add(command, [input, calibration], output);
         command.SetAction(r => Cli.Guarded(() => Run(
-            r.GetValue(input)!, r.GetValue(output.Option)!, r.GetValue(activations), r.GetValue(calibration),
+            r.GetValue(input)!, r.GetValue(output.Option)!, r.GetValue(activations), r.GetValue(calibration), r.GetValue(smallest),
             () => DataDirectory.Resolve(r.GetValue(data), r.GetValue(offline)))));
         return command;
     }
 
-    private static int Run(string input, string output, string? activationText, string? calibrationPath, Func<DataDirectory> data)
+    private static int Run(string input, string output, string? activationText, string? calibrationPath, int smallestInt8Layer, Func<DataDirectory> data)
     {
         // Everything is read, checked and quantized before the output is written; a bad model or calibration writes nothing.
         Network network = ModelLoader.Load(input, activationText);
         (float[] rows, string source) = Calibration.Load(calibrationPath, input, network.Inputs, data, m => Console.Error.WriteLine(m));
-        QuantizedNetwork quantized = Calibration.Quantize(network, rows, source);
+        QuantizedNetwork quantized = Calibration.Quantize(network, rows, source, smallestInt8Layer);
         ModelFile.Save(quantized, output);
 
         long int8Bytes = new FileInfo(output).Length;
@@ -49,7 +51,9 @@ internal static class QuantizeCommand
             QuantizedLayer layer = quantized.Layers[i];
             string how = layer.IsInt8
                 ? string.Create(CultureInfo.InvariantCulture, $"int8     input scale {layer.InputScale:G6} (inputs 0 to {layer.InputScale * 255:G4} in 255 steps)")
-                : "float32  (its input can be negative, which unsigned bytes cannot hold)";
+                : (long)layer.Inputs * layer.Outputs < smallestInt8Layer
+                    ? $"float32  ({layer.Inputs * layer.Outputs:N0} weights, fewer than --smallest-int8-layer {smallestInt8Layer:N0})"
+                    : "float32  (its input can be negative, which unsigned bytes cannot hold)";
             Console.WriteLine($"layer {i + 1,-3}   {$"{layer.Inputs} -> {layer.Outputs}",-12} {layer.Activation.ToString().ToLowerInvariant(),-8} {how}");
         }
 
