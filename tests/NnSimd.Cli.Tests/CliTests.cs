@@ -6,6 +6,16 @@ namespace NnSimd.Cli.Tests;
 /// <summary>The nnsimd command end to end, as a user runs it: a separate process, its exit code and its output.</summary>
 public class CliTests
 {
+    /// <summary>A refused command line: exit code 1, nothing on stdout, one line on stderr naming <paramref name="expected"/>.</summary>
+    internal static void AssertOneLineError((int Code, string Out, string Err) run, string expected)
+    {
+        Assert.Equal(1, run.Code);
+        Assert.Empty(run.Out);
+        Assert.StartsWith("nnsimd: error: ", run.Err);
+        Assert.Single(run.Err.TrimEnd().Split('\n'));
+        Assert.Contains(expected, run.Err);
+    }
+
     internal static (int Code, string Out, string Err) Run(params string[] args) => RunIn(null, null, args);
 
     /// <summary>The CLI in <paramref name="directory"/> (null: this process's), with one environment variable set if given.</summary>

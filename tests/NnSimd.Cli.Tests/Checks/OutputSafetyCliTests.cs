@@ -17,15 +17,6 @@ public class OutputSafetyCliTests
     private static Dictionary<string, byte[]> Snapshot(string directory) =>
         Directory.GetFiles(directory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
-    private static void AssertRefusedInOneLine((int Code, string Out, string Err) run, string expected)
-    {
-        Assert.Equal(1, run.Code);
-        Assert.Empty(run.Out);
-        Assert.StartsWith("nnsimd: error: ", run.Err);
-        Assert.Single(run.Err.TrimEnd().Split('\n'));
-        Assert.Contains(expected, run.Err);
-    }
-
     [Fact]
     public void Predict_with_its_model_as_output_leaves_the_model_whole()
     {
@@ -34,8 +25,8 @@ public class OutputSafetyCliTests
         Npy.Write(Path.Combine(dir, "x.npy"), new float[2 * 784], [2, 784]);
         Dictionary<string, byte[]> before = Snapshot(dir);
 
-        AssertRefusedInOneLine(RunIn(dir, "predict", "--weights", "m.safetensors", "--input", "x.npy", "--output", "./m.safetensors"), "refusing to overwrite");
-        AssertRefusedInOneLine(RunIn(dir, "predict", "--weights", "m.safetensors", "--input", "x.npy", "--output", "x.npy"), "refusing to overwrite");
+        CliTests.AssertOneLineError(RunIn(dir, "predict", "--weights", "m.safetensors", "--input", "x.npy", "--output", "./m.safetensors"), "refusing to overwrite");
+        CliTests.AssertOneLineError(RunIn(dir, "predict", "--weights", "m.safetensors", "--input", "x.npy", "--output", "x.npy"), "refusing to overwrite");
         Assert.Equal(before, Snapshot(dir));
     }
 
@@ -43,20 +34,20 @@ public class OutputSafetyCliTests
     public void Train_with_one_path_for_model_and_plot_writes_nothing()
     {
         string dir = TestData.TempDirectory();
-        AssertRefusedInOneLine(RunIn(dir, "train", "--epochs", "1", "-o", "cur.png", "--plot", "cur.png"), "each output needs a file of its own");
+        CliTests.AssertOneLineError(RunIn(dir, "train", "--epochs", "1", "-o", "cur.png", "--plot", "cur.png"), "each output needs a file of its own");
         Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
 
     [Fact]
     public void An_unknown_simd_setting_is_one_line()
     {
-        AssertRefusedInOneLine(RunIn(TestData.TempDirectory(), ("NNSIMD_SIMD", "bogus"), "info"), "NNSIMD_SIMD='bogus' is not one of scalar, vector128, vector256, vector512");
+        CliTests.AssertOneLineError(RunIn(TestData.TempDirectory(), ("NNSIMD_SIMD", "bogus"), "info"), "NNSIMD_SIMD='bogus' is not one of scalar, vector128, vector256, vector512");
     }
 
     [Fact]
     public void A_parse_error_is_one_line_without_the_usage()
     {
-        AssertRefusedInOneLine(RunIn(TestData.TempDirectory(), "train", "--epochs", "abc", "-o", "m.safetensors"), "--epochs");
+        CliTests.AssertOneLineError(RunIn(TestData.TempDirectory(), "train", "--epochs", "abc", "-o", "m.safetensors"), "--epochs");
     }
 
     [Fact]
@@ -66,7 +57,7 @@ public class OutputSafetyCliTests
             "Fashion-MNIST is missing: apt-get install dataset-fashion-mnist (.ci/run does).");
         string dir = TestData.TempDirectory();
         // Squared error with ReLU, a rate near the ceiling and heavy momentum overflows within a few steps.
-        AssertRefusedInOneLine(RunIn(dir, "train", "--loss", "mse", "--activation", "relu", "--lr", "9.9", "--momentum", "0.99", "--epochs", "1", "-o", "d.safetensors"),
+        CliTests.AssertOneLineError(RunIn(dir, "train", "--loss", "mse", "--activation", "relu", "--lr", "9.9", "--momentum", "0.99", "--epochs", "1", "-o", "d.safetensors"),
             "lower the learning rate. Nothing was saved.");
         Assert.Empty(Directory.GetFileSystemEntries(dir));
     }

@@ -10,15 +10,6 @@ public class Int8CliTests
 {
     private static string Fixture(string name) => Path.Combine(TestData.RepositoryRoot, "tests", "fixtures", "models", name);
 
-    private static void AssertOneLineError((int Code, string Out, string Err) run, string expected)
-    {
-        Assert.Equal(1, run.Code);
-        Assert.Empty(run.Out);
-        Assert.StartsWith("nnsimd: error: ", run.Err);
-        Assert.Single(run.Err.TrimEnd().Split('\n'));
-        Assert.Contains(expected, run.Err);
-    }
-
     [Fact]
     public void Quantize_writes_an_int8_model_that_loads_and_that_mnist_runs()
     {
@@ -60,8 +51,8 @@ public class Int8CliTests
         File.Copy(Path.Combine(dir, "c.npy"), calibration);
         byte[] before = File.ReadAllBytes(model);
 
-        AssertOneLineError(CliTests.Run("quantize", model, "-o", model, "--calibration", Path.Combine(dir, "c.npy")), "refusing to overwrite an input");
-        AssertOneLineError(CliTests.Run("quantize", model, "-o", calibration, "--calibration", calibration), "refusing to overwrite an input");
+        CliTests.AssertOneLineError(CliTests.Run("quantize", model, "-o", model, "--calibration", Path.Combine(dir, "c.npy")), "refusing to overwrite an input");
+        CliTests.AssertOneLineError(CliTests.Run("quantize", model, "-o", calibration, "--calibration", calibration), "refusing to overwrite an input");
         Assert.Equal(before, File.ReadAllBytes(model));
         Assert.False(File.Exists(output));
 
@@ -82,10 +73,10 @@ public class Int8CliTests
         infinite[784 + 5] = float.PositiveInfinity;
         Npy.Write(Path.Combine(dir, "inf.npy"), infinite, [3, 784]);
 
-        AssertOneLineError(CliTests.Run("quantize", TestData.SampleWeights, "-o", output, "--calibration", Path.Combine(dir, "none.npy")), "--calibration");
-        AssertOneLineError(CliTests.Run("quantize", TestData.SampleWeights, "-o", output, "--calibration", Path.Combine(dir, "narrow.npy")), "calibration is F32 2x100, not rows of the network's 784 inputs");
-        AssertOneLineError(CliTests.Run("quantize", TestData.SampleWeights, "-o", output, "--calibration", Path.Combine(dir, "inf.npy")), "calibration row 1, column 5 is");
-        AssertOneLineError(CliTests.Run("quantize", Fixture("seq_relu.safetensors"), "--activations", "relu,relu,softmax", "-o", output),
+        CliTests.AssertOneLineError(CliTests.Run("quantize", TestData.SampleWeights, "-o", output, "--calibration", Path.Combine(dir, "none.npy")), "--calibration");
+        CliTests.AssertOneLineError(CliTests.Run("quantize", TestData.SampleWeights, "-o", output, "--calibration", Path.Combine(dir, "narrow.npy")), "calibration is F32 2x100, not rows of the network's 784 inputs");
+        CliTests.AssertOneLineError(CliTests.Run("quantize", TestData.SampleWeights, "-o", output, "--calibration", Path.Combine(dir, "inf.npy")), "calibration row 1, column 5 is");
+        CliTests.AssertOneLineError(CliTests.Run("quantize", Fixture("seq_relu.safetensors"), "--activations", "relu,relu,softmax", "-o", output),
             "the network takes 7 inputs, so the MNIST images (784 pixels) cannot calibrate it: pass --calibration");
         Assert.False(File.Exists(output));
     }
@@ -117,7 +108,7 @@ public class Int8CliTests
         var expected = new float[100 * 10];
         q.Predict(images, expected, q.CreateWorkspace());
         Assert.Equal(expected, Npy.Read(y).Floats);
-        AssertOneLineError(CliTests.Run("predict", "--weights", model, "--activations", "relu,relu,softmax", "--input", x, "--output", y), "is an int8 model");
+        CliTests.AssertOneLineError(CliTests.Run("predict", "--weights", model, "--activations", "relu,relu,softmax", "--input", x, "--output", y), "is an int8 model");
     }
 
     [Fact]

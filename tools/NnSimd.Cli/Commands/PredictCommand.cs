@@ -36,60 +36,51 @@ internal static class PredictCommand
         }
 
         Network network = ModelLoader.Load(weights, activations);
-        TensorData x = Npy.Read(inputPath);
-        if (x.Shape.Count != 2 || x.Shape[1] != network.Inputs)
-        {
-            return Cli.Fail($"{inputPath}: shape {x.ShapeText}, but the network takes [n, {network.Inputs}].");
-        }
-
-        int rows = x.Shape[0];
-        var y = new float[(long)rows * network.Outputs];
         InferenceWorkspace workspace = network.CreateWorkspace(threads);
-        NetworkOutput kind = raw ? NetworkOutput.Scores : NetworkOutput.Probabilities;
-        if (rows > 0)
-        {
-            if (x.Bytes is { } pixels)
-            {
-                network.Predict(pixels, 255f, y, workspace, kind);
-            }
-            else
-            {
-                network.Predict(x.RequireFloats(), y, workspace, kind);
-            }
-        }
-
-        Npy.Write(outputPath, y, [rows, network.Outputs]);
-        Console.WriteLine($"{outputPath}: {rows} x {network.Outputs} float32 {(raw ? "scores" : "outputs")}");
-        return 0;
+        return Predict(
+            inputPath, outputPath, raw, network.Inputs, network.Outputs, "",
+            (pixels, y, kind) => network.Predict(pixels, 255f, y, workspace, kind),
+            (floats, y, kind) => network.Predict(floats, y, workspace, kind));
     }
 
     /// <summary>As <see cref="Run"/> for an int8 model.</summary>
     private static int RunInt8(QuantizedNetwork network, string inputPath, string outputPath, bool raw, int threads)
     {
+        QuantizedWorkspace workspace = network.CreateWorkspace(threads);
+        return Predict(
+            inputPath, outputPath, raw, network.Inputs, network.Outputs, " (int8 network)",
+            (pixels, y, kind) => network.Predict(pixels, 255f, y, workspace, kind),
+            (floats, y, kind) => network.Predict(floats, y, workspace, kind));
+    }
+
+    /// <summary>The .npy batch through one network, float32 or int8: bytes as pixels / 255, floats as they are.</summary>
+    private static int Predict(
+        string inputPath, string outputPath, bool raw, int inputs, int outputs, string note,
+        Action<byte[], float[], NetworkOutput> bytes, Action<float[], float[], NetworkOutput> floats)
+    {
         TensorData x = Npy.Read(inputPath);
-        if (x.Shape.Count != 2 || x.Shape[1] != network.Inputs)
+        if (x.Shape.Count != 2 || x.Shape[1] != inputs)
         {
-            return Cli.Fail($"{inputPath}: shape {x.ShapeText}, but the network takes [n, {network.Inputs}].");
+            return Cli.Fail($"{inputPath}: shape {x.ShapeText}, but the network takes [n, {inputs}].");
         }
 
         int rows = x.Shape[0];
-        var y = new float[(long)rows * network.Outputs];
+        var y = new float[(long)rows * outputs];
         NetworkOutput kind = raw ? NetworkOutput.Scores : NetworkOutput.Probabilities;
         if (rows > 0)
         {
-            QuantizedWorkspace workspace = network.CreateWorkspace(threads);
             if (x.Bytes is { } pixels)
             {
-                network.Predict(pixels, 255f, y, workspace, kind);
+                bytes(pixels, y, kind);
             }
             else
             {
-                network.Predict(x.RequireFloats(), y, workspace, kind);
+                floats(x.RequireFloats(), y, kind);
             }
         }
 
-        Npy.Write(outputPath, y, [rows, network.Outputs]);
-        Console.WriteLine($"{outputPath}: {rows} x {network.Outputs} float32 {(raw ? "scores" : "outputs")} (int8 network)");
+        Npy.Write(outputPath, y, [rows, outputs]);
+        Console.WriteLine($"{outputPath}: {rows} x {outputs} float32 {(raw ? "scores" : "outputs")}{note}");
         return 0;
     }
 }
