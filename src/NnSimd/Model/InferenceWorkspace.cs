@@ -17,7 +17,7 @@ public sealed class InferenceWorkspace
     {
         Network = network;
         BlockRows = blockRows;
-        Lanes = new WorkspaceLanes<Network>(network, () => new Lane(network, blockRows), threads);
+        Lanes = new WorkspaceLanes<FloatRunner>(new FloatRunner(network), () => new Lane(network, blockRows), threads);
     }
 
     /// <summary>The network this workspace was made for.</summary>
@@ -29,7 +29,7 @@ public sealed class InferenceWorkspace
     /// <summary>Threads a large batch is split across (1 = the calling thread only).</summary>
     public int Threads => Lanes.Threads;
 
-    internal WorkspaceLanes<Network> Lanes { get; }
+    internal WorkspaceLanes<FloatRunner> Lanes { get; }
 
     /// <summary>
     /// The buffers one thread needs: two ping-pong activation buffers, converted input, and (for a

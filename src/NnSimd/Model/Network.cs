@@ -7,7 +7,7 @@ namespace NnSimd.Model;
 /// of threads, each with its own <see cref="InferenceWorkspace"/>. Inputs are row-major <c>[rows x Inputs]</c>.
 /// A row's output is bitwise the same whether it runs alone or at any position of any batch.
 /// </summary>
-public sealed class Network : IRowRunner
+public sealed class Network
 {
     /// <summary>Rows per block of a forward pass: a multiple of the micro-kernel's 8 rows, small enough for L2.</summary>
     public const int DefaultBlockRows = 96;
@@ -217,9 +217,6 @@ public sealed class Network : IRowRunner
             sink.Complete(r0, n, outputs);
         }
     }
-
-    void IRowRunner.RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane) =>
-        RunRows(source, sink, start, count, lane);
 
     private int CheckBatch(int length, InferenceWorkspace workspace, string name) =>
         BatchChecks.Rows(length, Inputs, workspace, workspace?.Network == this, name);

@@ -11,7 +11,7 @@ namespace NnSimd.Model;
 /// so one instance serves any number of threads, each with its own <see cref="QuantizedWorkspace"/>. A row's
 /// output is bitwise the same whether it runs alone or at any position of any batch.
 /// </summary>
-public sealed class QuantizedNetwork : IRowRunner
+public sealed class QuantizedNetwork
 {
     /// <summary>
     /// The fewest weights for which <see cref="Network.Quantize"/> makes a layer int8 by default. Measured on the
@@ -158,15 +158,12 @@ public sealed class QuantizedNetwork : IRowRunner
         }
     }
 
-    void IRowRunner.RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane) =>
-        RunRows(source, sink, start, count, lane);
-
     /// <summary>
     /// Pushes rows <c>[start, start + count)</c> through every layer, one block at a time. An int8 layer quantizes its input into the lane's
     /// bytes (the first layer's bytes come from the source), then runs the int8 GEMM with the epilogue fused; a
     /// float32 layer runs the float GEMM.
     /// </summary>
-    private void RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane)
+    internal void RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane)
         where TSource : struct, IRowSource
         where TSink : struct, IRowSink
     {

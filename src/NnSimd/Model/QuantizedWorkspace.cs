@@ -11,7 +11,7 @@ public sealed class QuantizedWorkspace
     {
         Network = network;
         BlockRows = blockRows;
-        Lanes = new WorkspaceLanes<QuantizedNetwork>(network, () => new InferenceWorkspace.Lane(network, blockRows), threads);
+        Lanes = new WorkspaceLanes<QuantizedRunner>(new QuantizedRunner(network), () => new InferenceWorkspace.Lane(network, blockRows), threads);
     }
 
     /// <summary>The network this workspace was made for.</summary>
@@ -23,5 +23,5 @@ public sealed class QuantizedWorkspace
     /// <summary>Threads a large batch is split across (1 = the calling thread only).</summary>
     public int Threads => Lanes.Threads;
 
-    internal WorkspaceLanes<QuantizedNetwork> Lanes { get; }
+    internal WorkspaceLanes<QuantizedRunner> Lanes { get; }
 }

@@ -2,7 +2,12 @@ using NnSimd.Internal;
 
 namespace NnSimd.Model;
 
-/// <summary>A network that pushes rows through its layers block by block on one lane: the float and the int8 one.</summary>
+/// <summary>
+/// A network that pushes rows through its layers block by block on one lane, float or int8, wrapped in a struct: a
+/// generic class over a struct is compiled for it, so the call below is direct. Over a class it would be shared code
+/// making a generic virtual call, whose resolution goes through a runtime cache that now and then allocates a new
+/// table on the calling thread (8-12 KB, seen in CI under a full parallel test run).
+/// </summary>
 internal interface IRowRunner
 {
     /// <summary>Runs rows <c>[start, start + count)</c> of <paramref name="source"/> into <paramref name="sink"/> on the calling thread.</summary>
@@ -11,13 +16,29 @@ internal interface IRowRunner
         where TSink : struct, IRowSink;
 }
 
+/// <summary>The float network as an <see cref="IRowRunner"/>.</summary>
+internal readonly struct FloatRunner(Network network) : IRowRunner
+{
+    public void RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane)
+        where TSource : struct, IRowSource
+        where TSink : struct, IRowSink => network.RunRows(source, sink, start, count, lane);
+}
+
+/// <summary>The int8 network as an <see cref="IRowRunner"/>.</summary>
+internal readonly struct QuantizedRunner(QuantizedNetwork network) : IRowRunner
+{
+    public void RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane)
+        where TSource : struct, IRowSource
+        where TSink : struct, IRowSink => network.RunRows(source, sink, start, count, lane);
+}
+
 /// <summary>
 /// A batch split into contiguous parts of rows, one per thread of a <see cref="ForkJoin"/>, each pushed through
 /// the network with its own lane of the workspace. One per workspace and mode, reused from call to call, so
 /// splitting allocates nothing once each mode has run.
 /// </summary>
 internal sealed class RowSplit<TRunner, TSource, TSink>(TRunner runner, InferenceWorkspace.Lane[] lanes) : IPartitioned
-    where TRunner : class, IRowRunner
+    where TRunner : struct, IRowRunner
     where TSource : struct, IRowSource
     where TSink : struct, IRowSink
 {

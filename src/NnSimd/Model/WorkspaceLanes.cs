@@ -8,7 +8,7 @@ namespace NnSimd.Model;
 /// call allocates, not even a mode's first.
 /// </summary>
 internal sealed class WorkspaceLanes<TRunner>
-    where TRunner : class, IRowRunner
+    where TRunner : struct, IRowRunner
 {
     private readonly InferenceWorkspace.Lane[] _lanes;
     private readonly IPartitioned[] _splits;
@@ -47,8 +47,7 @@ internal sealed class WorkspaceLanes<TRunner>
 
     /// <summary>
     /// How many threads a batch of <paramref name="rows"/> rows goes to: at most one per lane, each with at least
-    /// <paramref name="minRowsPerThread"/> rows. At 1 the caller runs the rows itself, with a direct call (the split
-    /// reaches the network through an interface, a generic virtual call that would cost a single row noticeably).
+    /// <paramref name="minRowsPerThread"/> rows. At 1 the caller runs the rows itself.
     /// </summary>
     public int Parts(int rows, int minRowsPerThread) => Math.Min(_lanes.Length, rows / minRowsPerThread);
 
