@@ -159,9 +159,9 @@ public sealed class QuantizedNetwork
     }
 
     /// <summary>
-    /// Pushes rows <c>[start, start + count)</c> through every layer, one block at a time. An int8 layer quantizes its input into the lane's
-    /// bytes (the first layer's bytes come from the source), then runs the int8 GEMM with the epilogue fused; a
-    /// float32 layer runs the float GEMM.
+    /// Pushes rows <c>[start, start + count)</c> through every layer, one block at a time, on the calling thread. An
+    /// int8 layer quantizes its input into the lane's bytes (the first layer's bytes come from the source), then runs
+    /// the int8 GEMM with the epilogue fused; a float32 layer runs the float GEMM.
     /// </summary>
     internal void RunRows<TSource, TSink>(TSource source, TSink sink, int start, int count, InferenceWorkspace.Lane lane)
         where TSource : struct, IRowSource
