@@ -62,7 +62,7 @@ internal readonly struct SigmoidOp : IUnaryOp
     /// <summary>
     /// exp(-x) is taken no lower than exp(-80): from x = 80 up, 1 + exp(-x) is 1 in float32 either way, and below
     /// exp(-87.3) the exponential is subnormal, which Intel cores produce in a microcode assist (a thousand
-    /// sigmoids of 100..110 took 6.3 us instead of 0.7). NaN stays NaN (the max propagates it).
+    /// sigmoids of 100..110 took 6.8 us, and 0.8 us with this bound, on an Emerald Rapids Xeon). NaN stays NaN (the max propagates it).
     /// </summary>
     private const float LowestExponent = -80f;
 

@@ -284,8 +284,8 @@ public static class Softmax
     /// exp(v - max) / sum over the first <paramref name="cols"/> lanes: the arithmetic of every one-vector row, fused
     /// or not, so both give the same bits. The lanes past the row are exponentiated as exp(0) and then zeroed, not as
     /// exp(-Inf): that underflows through subnormal intermediates, which Intel cores handle in a microcode assist of
-    /// about a hundred cycles per vector (a row of 10 classes took 145 ns instead of 33 ns on a Xeon; the sum and the
-    /// row are bitwise the same either way, the padding adding +0).
+    /// about a hundred cycles per vector (a row of 10 classes took 145 ns, and 27 ns this way, on an Emerald Rapids
+    /// Xeon; the sum and the row are bitwise the same either way, the padding adding +0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec ShortRowValues<TSimd, TVec>(TVec v, float max, int cols)

@@ -17,7 +17,7 @@ public sealed class InferenceWorkspace
     {
         Network = network;
         BlockRows = blockRows;
-        Lanes = new WorkspaceLanes<FloatRunner>(new FloatRunner(network), () => new Lane(network, blockRows), threads);
+        Lanes = new WorkspaceLanes<FloatRunner>(new FloatRunner(network), network.Inputs, network.Outputs, () => new Lane(network, blockRows), threads);
     }
 
     /// <summary>The network this workspace was made for.</summary>

@@ -112,21 +112,8 @@ public sealed class Network
     /// output: [rows x Outputs] = the network applied to input: [rows x Inputs], rows = input.Length / Inputs.
     /// Allocates nothing.
     /// </summary>
-    public unsafe void Predict(ReadOnlySpan<float> input, Span<float> output, InferenceWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities)
-    {
-        int rows = CheckBatch(input.Length, workspace, nameof(input));
-        Guard.Shape(output, rows, Outputs, nameof(output));
-        if (input.Overlaps(output))
-        {
-            Guard.ThrowArgument("output must not overlap input.", nameof(output));
-        }
-
-        fixed (float* x = input)
-        fixed (float* y = output)
-        {
-            Predict(new FloatRows(x, Inputs), y, kind, rows, workspace);
-        }
-    }
+    public void Predict(ReadOnlySpan<float> input, Span<float> output, InferenceWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities) =>
+        LanesOf(workspace).Predict(input, output, kind);
 
     /// <summary>
     /// As <see cref="Predict(ReadOnlySpan{float}, Span{float}, InferenceWorkspace, NetworkOutput)"/> for raw
@@ -134,72 +121,16 @@ public sealed class Network
     /// scaling, bitwise as <c>x.astype(float32) / 255.0</c>) block by block, so a large uint8 batch never becomes
     /// a float tensor of its own. Allocates nothing after the first call on a workspace.
     /// </summary>
-    public unsafe void Predict(ReadOnlySpan<byte> input, float divisor, Span<float> output, InferenceWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities)
-    {
-        int rows = CheckBatch(input.Length, workspace, nameof(input));
-        BatchChecks.Divisor(divisor);
-        Guard.Shape(output, rows, Outputs, nameof(output));
-        fixed (byte* x = input)
-        fixed (float* y = output)
-        {
-            Predict(new ByteRows(x, Inputs, divisor), y, kind, rows, workspace);
-        }
-    }
+    public void Predict(ReadOnlySpan<byte> input, float divisor, Span<float> output, InferenceWorkspace workspace, NetworkOutput kind = NetworkOutput.Probabilities) =>
+        LanesOf(workspace).Predict(input, divisor, output, kind);
 
     /// <summary>classes[r] = the argmax of row r's output (first on ties). Skips a final softmax. Allocates nothing.</summary>
-    public unsafe void Classify(ReadOnlySpan<float> input, Span<int> classes, InferenceWorkspace workspace)
-    {
-        int rows = CheckBatch(input.Length, workspace, nameof(input));
-        BatchChecks.Classes(classes, rows);
-        fixed (float* x = input)
-        fixed (int* c = classes)
-        {
-            Execute(new FloatRows(x, Inputs), new ClassIndices(c, Outputs), rows, workspace);
-        }
-    }
+    public void Classify(ReadOnlySpan<float> input, Span<int> classes, InferenceWorkspace workspace) =>
+        LanesOf(workspace).Classify(input, classes);
 
     /// <summary>classes[r] for raw byte rows converted as <c>byte / divisor</c>; see the byte overload of Predict.</summary>
-    public unsafe void Classify(ReadOnlySpan<byte> input, float divisor, Span<int> classes, InferenceWorkspace workspace)
-    {
-        int rows = CheckBatch(input.Length, workspace, nameof(input));
-        BatchChecks.Divisor(divisor);
-        BatchChecks.Classes(classes, rows);
-        fixed (byte* x = input)
-        fixed (int* c = classes)
-        {
-            Execute(new ByteRows(x, Inputs, divisor), new ClassIndices(c, Outputs), rows, workspace);
-        }
-    }
-
-    /// <summary>Output rows of the <paramref name="kind"/> asked for.</summary>
-    private unsafe void Predict<TSource>(TSource source, float* output, NetworkOutput kind, int rows, InferenceWorkspace workspace)
-        where TSource : struct, IRowSource
-    {
-        if (kind == NetworkOutput.Scores)
-        {
-            Execute(source, new ScoreRows(output, Outputs), rows, workspace);
-        }
-        else
-        {
-            Execute(source, new ProbabilityRows(output, Outputs), rows, workspace);
-        }
-    }
-
-    /// <summary>Runs the rows on the calling thread, or splits them into contiguous parts across the workspace's threads.</summary>
-    private void Execute<TSource, TSink>(TSource source, TSink sink, int rows, InferenceWorkspace workspace)
-        where TSource : struct, IRowSource
-        where TSink : struct, IRowSink
-    {
-        int parts = workspace.Lanes.Parts(rows, MinRowsPerThread);
-        if (parts <= 1)
-        {
-            RunRows(source, sink, 0, rows, workspace.Lanes.Main);
-        }
-        else
-        {
-            workspace.Lanes.RunSplit(source, sink, rows, parts);
-        }
-    }
+    public void Classify(ReadOnlySpan<byte> input, float divisor, Span<int> classes, InferenceWorkspace workspace) =>
+        LanesOf(workspace).Classify(input, divisor, classes);
 
     /// <summary>
     /// Pushes rows <c>[start, start + count)</c> through every layer, one block at a time, on the calling thread.
@@ -218,6 +149,14 @@ public sealed class Network
         }
     }
 
-    private int CheckBatch(int length, InferenceWorkspace workspace, string name) =>
-        BatchChecks.Rows(length, Inputs, workspace, workspace?.Network == this, name);
+    private WorkspaceLanes<FloatRunner> LanesOf(InferenceWorkspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (workspace.Network != this)
+        {
+            Guard.ThrowArgument("The workspace was made by another network.", nameof(workspace));
+        }
+
+        return workspace.Lanes;
+    }
 }

@@ -11,7 +11,7 @@ public sealed class QuantizedWorkspace
     {
         Network = network;
         BlockRows = blockRows;
-        Lanes = new WorkspaceLanes<QuantizedRunner>(new QuantizedRunner(network), () => new InferenceWorkspace.Lane(network, blockRows), threads);
+        Lanes = new WorkspaceLanes<QuantizedRunner>(new QuantizedRunner(network), network.Inputs, network.Outputs, () => new InferenceWorkspace.Lane(network, blockRows), threads);
     }
 
     /// <summary>The network this workspace was made for.</summary>
