@@ -182,6 +182,9 @@ public class GemmTests(ITestOutputHelper output)
     [InlineData(784, 1)] // no panel at all, one tail column
     [InlineData(100, 10)]
     [InlineData(50, 100)]
+    [InlineData(8, 16)] // the transposed pack's 8 x 8 blocks exactly
+    [InlineData(13, 48)] // blocks of 8 steps of k, then 5 steps one value at a time
+    [InlineData(7, 33)] // no whole block of 8 steps; a partial panel
     public void Pack_round_trips(int rows, int columns)
     {
         float[] b = Numerics.Random(new Random(2), rows * columns);
