@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace NnSimd.Internal;
@@ -16,6 +17,21 @@ internal static class Prefetch
         if (Sse.IsSupported)
         {
             Sse.Prefetch1(Unsafe.AsPointer(ref value));
+        }
+    }
+
+    /// <summary>Asks for every cache line of <paramref name="bytes"/> to be brought into L2 (see <see cref="Line"/>).</summary>
+    public static unsafe void Lines(ReadOnlySpan<byte> bytes)
+    {
+        if (Sse.IsSupported && !bytes.IsEmpty)
+        {
+            ref byte first = ref MemoryMarshal.GetReference(bytes);
+            for (int i = 0; i < bytes.Length; i += 64)
+            {
+                Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref first, i)));
+            }
+
+            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref first, bytes.Length - 1)));
         }
     }
 }
