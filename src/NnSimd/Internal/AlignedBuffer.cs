@@ -19,4 +19,11 @@ internal static class AlignedBuffer
             return (array, offset);
         }
     }
+
+    /// <summary><paramref name="length"/> floats starting on a 64-byte boundary, as a segment of a pinned array.</summary>
+    public static ArraySegment<float> Segment(int length)
+    {
+        (float[] array, int offset) = Allocate(length);
+        return new ArraySegment<float>(array, offset, length);
+    }
 }

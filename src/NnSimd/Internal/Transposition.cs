@@ -4,7 +4,7 @@ namespace NnSimd.Internal;
 internal static class Transposition
 {
     /// <summary>b: [cols x rows] = a^T for a: [rows x cols].</summary>
-    public static float[] Transpose(float[] a, int rows, int cols)
+    public static float[] Transpose(ReadOnlySpan<float> a, int rows, int cols)
     {
         var b = new float[a.Length];
         for (int r = 0; r < rows; r++)

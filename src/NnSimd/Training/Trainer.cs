@@ -18,16 +18,18 @@ public sealed record EpochResult(int Epoch, float Loss, float LearningRate, doub
 public sealed class Trainer : IPartitioned
 {
     private readonly int[] _widths;
-    private readonly float[][] _weights;   // W_l^T: [out x in], row-major, what the update writes (see Run for why transposed)
+    private readonly ArraySegment<float>[] _weights;   // W_l^T: [out x in], row-major, what the update writes (see Run for why transposed)
     private readonly float[][] _biases;    // b_l, the very arrays _layers hold
-    private readonly float[][] _velocityW;
+    private readonly ArraySegment<float>[] _velocityW;
     private readonly float[][] _velocityB;
-    private readonly float[][] _gradW;     // dW_l^T: [out x in]
+    private readonly ArraySegment<float>[] _gradW;     // dW_l^T: [out x in]
     private readonly float[][] _gradB;
     private readonly DenseLayer[] _layers;                // W_l packed (from _weights transposed) and b_l, for the forward pass
     private readonly PackedMatrix?[] _transposedWeights;  // W_l^T packed (from _weights as stored), for dX = dZ . W^T (none for l = 0: no dX there)
-    private readonly float[][] _outputs;   // A_l: [batch x out_l], A_0 is the input batch
-    private readonly float[][] _deltas;    // dZ_l: [batch x out_l]
+    // The per-step buffers start on 64-byte boundaries (pinned, as the inference workspace's), so no 512-bit load
+    // of a row splits a cache line: the weight gradient measured 2-3% faster on Zen 5 than from an unaligned A_0.
+    private readonly ArraySegment<float>[] _outputs;   // A_l: [batch x out_l], A_0 is the input batch
+    private readonly ArraySegment<float>[] _deltas;    // dZ_l: [batch x out_l]
     private readonly float[] _targets;     // one-hot rows for MSE
     private readonly byte[] _batchLabels;
     private readonly Random64 _random;
@@ -64,7 +66,7 @@ public sealed class Trainer : IPartitioned
         _widths = [.. widths];
         int layers = _widths.Length - 1;
         _random = new Random64(options.Seed);
-        _weights = new float[layers][];
+        _weights = new ArraySegment<float>[layers];
         _biases = new float[layers][];
         for (int l = 0; l < layers; l++)
         {
@@ -76,7 +78,7 @@ public sealed class Trainer : IPartitioned
                 _ => Math.Sqrt(2.0 / inputs),
             };
             // Drawn in [inputs x outputs] order (as W is written), stored transposed.
-            _weights[l] = new float[inputs * outputs];
+            _weights[l] = AlignedBuffer.Segment(inputs * outputs);
             for (int p = 0; p < inputs; p++)
             {
                 for (int j = 0; j < outputs; j++)
@@ -88,9 +90,9 @@ public sealed class Trainer : IPartitioned
             _biases[l] = new float[outputs];
         }
 
-        _velocityW = _weights.Select(w => new float[w.Length]).ToArray();
+        _velocityW = _weights.Select(w => AlignedBuffer.Segment(w.Count)).ToArray();
         _velocityB = _biases.Select(b => new float[b.Length]).ToArray();
-        _gradW = _weights.Select(w => new float[w.Length]).ToArray();
+        _gradW = _weights.Select(w => AlignedBuffer.Segment(w.Count)).ToArray();
         _gradB = _biases.Select(b => new float[b.Length]).ToArray();
         Activation output = options.Loss == Loss.CrossEntropy ? Activation.Softmax : Activation.Identity;
         _layers = Enumerable.Range(0, layers)
@@ -99,8 +101,8 @@ public sealed class Trainer : IPartitioned
             .ToArray();
         _transposedWeights = Enumerable.Range(0, layers).Select(l => l == 0 ? null : PackedMatrix.Pack(_weights[l], _widths[l + 1], _widths[l])).ToArray();
         int batch = options.BatchSize;
-        _outputs = _widths.Select(w => new float[batch * w]).ToArray();
-        _deltas = _widths.Select(w => new float[batch * w]).ToArray();
+        _outputs = _widths.Select(w => AlignedBuffer.Segment(batch * w)).ToArray();
+        _deltas = _widths.Select(w => AlignedBuffer.Segment(batch * w)).ToArray();
         _targets = new float[batch * _widths[^1]];
         _batchLabels = new byte[batch];
     }
@@ -206,7 +208,7 @@ public sealed class Trainer : IPartitioned
         batch.CopyTo(_outputs[0]);
         labels.CopyTo(_batchLabels);
         ForwardAndBackward();
-        return _gradW.Select(g => TensorPrimitives.SumOfMagnitudes<float>(g) / (double)g.Length).ToArray();
+        return _gradW.Select(g => TensorPrimitives.SumOfMagnitudes<float>(g) / (double)g.Count).ToArray();
     }
 
     private float Step(float rate)
