@@ -185,6 +185,7 @@ public class Int8GemmTests
     [
         (1, 1, 120), (1, 33, 15), (1, 63, 7), (1, 785, 50), (2, 31, 120), (3, 5, 64), (5, 6, 9), (6, 7, 16), (7, 97, 15),
         (9, 2, 120), (10, 4, 3), (11, 35, 17), (12, 3, 1), (13, 129, 57), (17, 1, 8),
+        (10, 129, 57), (4, 784, 2), (7, 200, 19), // VNNI's tail columns: after 7 panels, alone, three of them
     ];
 
     [Theory]
@@ -218,7 +219,8 @@ public class Int8GemmTests
     {
         Int8Strategy strategy = Enum.Parse<Int8Strategy>(name);
         // n = 7: softmax in registers (the tile's rows together, and the row kernel); n = 21: softmax after the GEMM.
-        foreach ((int m, int k, int n) in new[] { (11, 35, 7), (13, 50, 21), (1, 785, 7), (5, 3, 120) })
+        // With VNNI, 200 x 18, 129 x 9 and 784 x 2 have tail columns (2, 1 and 2): softmax after the GEMM too.
+        foreach ((int m, int k, int n) in new[] { (11, 35, 7), (13, 50, 21), (1, 785, 7), (5, 3, 120), (13, 200, 18), (10, 129, 9), (4, 784, 2) })
         {
             var rng = new Random((m * 3) + k + n);
             (byte[] a, float[] w, float[] bias, float[] rowScales) = Operands(rng, m, k, n);
@@ -236,6 +238,27 @@ public class Int8GemmTests
                     AssertBitwise(c.AsSpan(i * n, n).ToArray(), one, $"{strategy} {act} {m}x{k}.{k}x{n}: row {i} alone");
                 }
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(784, 2, true)] // 784-50: 2 columns as dots (2 x (25 + 6) = 62) beat a padded panel (200 steps)
+    [InlineData(785, 2, true)]
+    [InlineData(50, 4, false)] // 50-100: 4 dots cost 32, the panel 16
+    [InlineData(100, 2, true)] // 100-10: 2 dots cost 20, the panel 32
+    [InlineData(97, 7, false)]
+    [InlineData(784, 0, false)]
+    public void Left_over_columns_become_dot_products_only_when_cheaper(int depth, int rest, bool expected) =>
+        Assert.Equal(expected, QuantizedMatrix.UsesTail(depth, rest));
+
+    [Fact]
+    public void Only_the_vnni_strategy_packs_tail_columns()
+    {
+        float[] w = Numerics.Random(new Random(4), 784 * 50);
+        foreach (Int8Strategy strategy in Enum.GetValues<Int8Strategy>().Where(Int8Gemm.IsSupported))
+        {
+            QuantizedMatrix q = QuantizedMatrix.Quantize(w, 784, 50, strategy);
+            Assert.Equal(strategy == Int8Strategy.Vnni256 ? 2 : 0, q.TailColumns);
         }
     }
 

@@ -85,7 +85,7 @@ internal static class Int8Gemm
         }
 
         var call = new Call(a, m, k, rowScales, b, bias, c);
-        EpilogueDispatch.Run(ref call, activation, b.Columns <= b.Layout.Lanes, c, b.Columns);
+        EpilogueDispatch.Run(ref call, activation, b.Columns <= b.Layout.Lanes && b.TailColumns == 0, c, b.Columns);
     }
 
     private readonly ref struct Call(
@@ -137,25 +137,25 @@ internal static class Int8Gemm
         int i = 0;
         for (; i + TRows.Count <= m; i += TRows.Count)
         {
-            Strip<TDot, TAcc, TSimd, TVec, TEpi, TRows>(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args);
+            Strip<TDot, TAcc, TSimd, TVec, TEpi, TRows>(ref Unsafe.Add(ref a0, i * k), (m - i) * k, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args);
         }
 
         if (TRows.Count > 4 && i + 4 <= m)
         {
-            Strip<TDot, TAcc, TSimd, TVec, TEpi, Rows4>(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args);
+            Strip<TDot, TAcc, TSimd, TVec, TEpi, Rows4>(ref Unsafe.Add(ref a0, i * k), (m - i) * k, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args);
             i += 4;
         }
 
         for (; i < m; i++)
         {
-            RowStrip<TDot, TAcc, TSimd, TVec, TEpi>(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref c0, i * args.Ldc), Unsafe.Add(ref s0, i * rowScaleStep), b, args);
+            RowStrip<TDot, TAcc, TSimd, TVec, TEpi>(ref Unsafe.Add(ref a0, i * k), (m - i) * k, ref Unsafe.Add(ref c0, i * args.Ldc), Unsafe.Add(ref s0, i * rowScaleStep), b, args);
         }
     }
 
-    /// <summary>TRows rows of A across every panel of B: two panels at a time, then the last one.</summary>
+    /// <summary>TRows rows of A across every panel of B: two panels at a time, then the last one, then the tail columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Strip<TDot, TAcc, TSimd, TVec, TEpi, TRows>(
-        ref byte a, ref float c, ref float rowScale, int rowScaleStep, QuantizedMatrix b, Int8TileArgs args)
+        ref byte a, int available, ref float c, ref float rowScale, int rowScaleStep, QuantizedMatrix b, Int8TileArgs args)
         where TDot : IDot<TAcc, TVec>
         where TAcc : struct
         where TSimd : struct, ISimd<TVec>
@@ -173,11 +173,16 @@ internal static class Int8Gemm
         {
             Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels1>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
         }
+
+        if (b.TailColumns > 0)
+        {
+            Int8DotColumns.Rows<TEpi, TRows>(ref a, available, b, ref c, ref rowScale, rowScaleStep, args);
+        }
     }
 
-    /// <summary>One row of A across every panel of B: 8 panels at a time, then 4, 2 and 1 as they are left.</summary>
+    /// <summary>One row of A across every panel of B: 8 panels at a time, then 4, 2 and 1 as they are left, then the tail columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RowStrip<TDot, TAcc, TSimd, TVec, TEpi>(ref byte a, ref float c, float rowScale, QuantizedMatrix b, Int8TileArgs args)
+    private static void RowStrip<TDot, TAcc, TSimd, TVec, TEpi>(ref byte a, int available, ref float c, float rowScale, QuantizedMatrix b, Int8TileArgs args)
         where TDot : IDot<TAcc, TVec>
         where TAcc : struct
         where TSimd : struct, ISimd<TVec>
@@ -205,6 +210,11 @@ internal static class Int8Gemm
         if (j < b.Panels)
         {
             Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels1>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+        }
+
+        if (b.TailColumns > 0)
+        {
+            Int8DotColumns.Rows<TEpi, Rows1>(ref a, available, b, ref c, ref rowScale, 0, args);
         }
     }
 }
