@@ -178,12 +178,12 @@ internal static class Int8Gemm
         int j = 0;
         for (; j + 2 <= b.Panels; j += 2)
         {
-            Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels2>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
+            Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels2>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
         }
 
         if (j < b.Panels)
         {
-            Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels1>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
+            Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels1>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
         }
 
         if (b.TailColumns > 0)
@@ -204,24 +204,24 @@ internal static class Int8Gemm
         int j = 0;
         for (; j + 8 <= b.Panels; j += 8)
         {
-            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels8>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels8>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
         }
 
         if (j + 4 <= b.Panels)
         {
-            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels4>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels4>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
             j += 4;
         }
 
         if (j + 2 <= b.Panels)
         {
-            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels2>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels2>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
             j += 2;
         }
 
         if (j < b.Panels)
         {
-            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels1>(ref a, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels1>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
         }
 
         if (b.TailColumns > 0)

@@ -14,12 +14,13 @@ internal static class Int8MicroKernel
     /// <summary>
     /// a: [TRows, k] bytes (stride k); panel: step 0 of TPanels adjacent panels (steps StepBytes apart); c: [TRows, n]
     /// (stride Ldc) from column <paramref name="col"/>; rowScale: TRows scales, <paramref name="rowScaleStep"/> apart
-    /// (0: one for all rows). C is written once, never read.
+    /// (0: one for all rows); <paramref name="available"/>: the bytes of A readable from <paramref name="a"/> on. C is
+    /// written once, never read.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, TPanels>(
-        ref byte a, ref byte panel, int col, ref float c, ref float rowScale, int rowScaleStep, Int8TileArgs t)
+        ref byte a, int available, ref byte panel, int col, ref float c, ref float rowScale, int rowScaleStep, Int8TileArgs t)
         where TDot : IDot<TAcc, TVec>
         where TAcc : struct
         where TSimd : struct, ISimd<TVec>
@@ -115,9 +116,19 @@ internal static class Int8MicroKernel
                 break;
             }
 
-            Int8Tail.Copy(ref a, k, whole, TRows.Count, unit * g, ref t.Tail);
-            rows = ref t.Tail;
-            lda = Int8Tail.Stride;
+            if (((TRows.Count - 1) * k) + whole + (unit * g) <= available)
+            {
+                // The last row's rest and what follows it are still A: read in place, the bytes past each row
+                // meeting the zero weights past k.
+                rows = ref Unsafe.Add(ref a, whole);
+            }
+            else
+            {
+                Int8Tail.Copy(ref a, k, whole, TRows.Count, unit * g, ref t.Tail);
+                rows = ref t.Tail;
+                lda = Int8Tail.Stride;
+            }
+
             steps = 1;
         }
 

@@ -13,12 +13,12 @@ namespace NnSimd.Kernels;
 internal static class Int8RowKernel
 {
     /// <summary>
-    /// a: [1, k] bytes; panel: step 0 of TPanels adjacent panels (steps StepBytes apart); c: [1, n] from column
-    /// <paramref name="col"/>. C is written once, never read.
+    /// a: [1, k] bytes (<paramref name="available"/> bytes of A readable from it on); panel: step 0 of TPanels adjacent
+    /// panels (steps StepBytes apart); c: [1, n] from column <paramref name="col"/>. C is written once, never read.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels>(ref byte a, ref byte panel, int col, ref float c, float rowScale, Int8TileArgs t)
+    public static void Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels>(ref byte a, int available, ref byte panel, int col, ref float c, float rowScale, Int8TileArgs t)
         where TDot : IDot<TAcc, TVec>
         where TAcc : struct
         where TSimd : struct, ISimd<TVec>
@@ -74,8 +74,16 @@ internal static class Int8RowKernel
                 break;
             }
 
-            Int8Tail.Copy(ref a, k, whole, 1, chunk, ref t.Tail);
-            x = ref t.Tail;
+            if (whole + chunk <= available)
+            {
+                x = ref Unsafe.Add(ref a, whole); // the rest and what follows it are still A: read in place
+            }
+            else
+            {
+                Int8Tail.Copy(ref a, k, whole, 1, chunk, ref t.Tail);
+                x = ref t.Tail;
+            }
+
             iterations = 1;
         }
 

@@ -5,7 +5,9 @@ namespace NnSimd.Kernels;
 /// <summary>
 /// The end of A's rows that a kernel's whole steps do not cover, copied zero-padded to a small buffer: the kernels
 /// then run one more whole step (or group of steps) over the copy instead of testing for a short group in the k loop,
-/// and never read past A. The padding meets weights packed as 0, so it adds nothing.
+/// and never read past A. The padding meets weights packed as 0, so it adds nothing. Where A goes on past the
+/// block's last row, the kernels read that step in place instead: the bytes past each row meet the same zero
+/// weights, and the byte-by-byte copy cost as much as the products in a layer of k = 50.
 /// </summary>
 internal static class Int8Tail
 {
