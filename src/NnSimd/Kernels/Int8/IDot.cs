@@ -8,8 +8,8 @@ namespace NnSimd.Kernels;
 /// One way to multiply unsigned bytes of A by signed weights of B into exact int32 sums: per step, every lane of
 /// <typeparamref name="TAcc"/> (one output column) adds <see cref="Group"/> products of consecutive k. The packed B
 /// holds, per step, <see cref="Lanes"/> columns x <see cref="Group"/> values of <see cref="ElementBytes"/> bytes
-/// each; A is broadcast one whole group at a time (a row's last, short group is read from a zero-padded copy, so the
-/// k loop never tests for it). Every strategy sums the same integers exactly, so they all give the
+/// each; A is broadcast one whole group at a time (a row's last, short group is read whole, in place or from a
+/// zero-padded copy at A's end, against zero weights past k, so the k loop never tests for it). Every strategy sums the same integers exactly, so they all give the
 /// same int32 results; only their speed differs. <typeparamref name="TVec"/> is the float vector of the same lanes,
 /// for the epilogue.
 /// </summary>

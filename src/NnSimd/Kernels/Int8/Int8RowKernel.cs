@@ -37,8 +37,9 @@ internal static class Int8RowKernel
         TAcc c4 = TDot.Zero, c5 = TDot.Zero, c6 = TDot.Zero, c7 = TDot.Zero;
         int whole = k - (k % chunk);
 
-        // Pass 0 runs over the whole iterations; pass 1, if any of A is left, once more over a zero-padded copy of
-        // the rest (the packed steps are a multiple of 8, so its weights exist and are 0 past k).
+        // Pass 0 runs over the whole iterations; pass 1, if any of A is left, once more over the rest, read whole
+        // (in place, or from a zero-padded copy at A's end; the packed steps are a multiple of 8, so its weights
+        // exist and are 0 past k).
         ref byte x = ref a;
         ref byte bp = ref panel;
         nint sb = t.StepBytes;
