@@ -104,8 +104,9 @@ internal sealed class LocalMirror : IDisposable
 
     public void Dispose()
     {
+        // Close alone, not Stop then Close: after Stop, Close binds the port again to remove the prefixes, and fails
+        // if anything has taken the port meanwhile (LocalMirrorTests).
         _stop.Cancel();
-        _server.Stop();
         _server.Close();
         _stop.Dispose();
     }
