@@ -50,7 +50,7 @@ internal static class Int8DotColumns
         }
 
         // c holds float(sum) for each tail column (the conversion the panels' finish makes, rounding alike); now
-        // the scales, bias and activation, as Int8Finish.Value applies them.
+        // the scales, bias and activation, by the panels' own finish.
         ref float scratch = ref t.Scratch;
         Vector256<float> colScale = Simd256.LoadFirst(ref Unsafe.Add(ref t.ColScales, t0), tails, ref scratch);
         Vector256<float> bias = t.HasBias ? Simd256.LoadFirst(ref Unsafe.Add(ref t.Bias, t0), tails, ref scratch) : Vector256<float>.Zero;
@@ -59,8 +59,9 @@ internal static class Int8DotColumns
         {
             ref float row = ref Unsafe.Add(ref c, (r * n) + t0);
             Vector256<float> sums = Simd256.LoadFirst(ref row, tails, ref scratch);
-            Vector256<float> scale = Simd256.Multiply(Simd256.Broadcast(Unsafe.Add(ref rowScale, r * rowScaleStep)), colScale);
-            Simd256.StoreFirst(TEpi.Apply<Simd256, Vector256<float>>(Simd256.Multiply(sums, scale), bias, tails, ref deferred, 0), ref row, tails, ref scratch);
+            Vector256<float> value = Int8Finish.Scaled<Simd256, Vector256<float>, TEpi>(
+                sums, Unsafe.Add(ref rowScale, r * rowScaleStep), colScale, bias, tails, ref deferred, 0);
+            Simd256.StoreFirst(value, ref row, tails, ref scratch);
         }
 
         Debug.Assert(deferred == 0, "an element-wise epilogue defers nothing");

@@ -15,7 +15,18 @@ internal static class Int8Finish
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TEpi : IEpilogue =>
-        TEpi.Apply<TSimd, TVec>(TSimd.Multiply(TDot.ToFloat(sum), TSimd.Multiply(TSimd.Broadcast(rowScale), colScale)), bias, cols, ref deferred, row);
+        Scaled<TSimd, TVec, TEpi>(TDot.ToFloat(sum), rowScale, colScale, bias, cols, ref deferred, row);
+
+    /// <summary>
+    /// <see cref="Value"/> from sums already converted to float (as <see cref="Int8DotColumns"/> stores them): the one
+    /// place the scales, bias and epilogue are applied, so every kernel's floats round alike.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Scaled<TSimd, TVec, TEpi>(TVec sum, float rowScale, TVec colScale, TVec bias, int cols, ref int deferred, int row)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TEpi : IEpilogue =>
+        TEpi.Apply<TSimd, TVec>(TSimd.Multiply(sum, TSimd.Multiply(TSimd.Broadcast(rowScale), colScale)), bias, cols, ref deferred, row);
 
     /// <summary>One row of a tile with an element-wise epilogue: its TPanels (1 or 2) accumulators, stored from <paramref name="destination"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
