@@ -168,8 +168,8 @@ public class QuantizedNetworkTests(ITestOutputHelper output)
         {
             QuantizedWorkspace ws = q.CreateWorkspace(threads);
 
-            // Each round calls every mode four times, as the float network's test does: one CI run saw 12 KB in the
-            // first measured round only (one-off work of the runtime's, never again), with a round of one call each.
+            // Each round calls every mode four times, as the float network's test does, so that anything allocated
+            // every few calls shows in more than the one round SteadyState allows the runtime's counter.
             SteadyState.AllocatesNothing(() =>
             {
                 for (int i = 0; i < 4; i++)
