@@ -49,6 +49,9 @@ internal interface ISimd<TVec> where TVec : struct
     /// <summary>The 4 <see cref="Count"/> bytes at <paramref name="source"/> as four float vectors, in order.</summary>
     static abstract (TVec A, TVec B, TVec C, TVec D) WidenBytes(ref byte source);
 
+    /// <summary>The <see cref="Count"/> bytes at <paramref name="source"/> as one float vector; reads no byte past them.</summary>
+    static abstract TVec WidenBytesToVector(ref byte source);
+
     /// <summary>
     /// The inverse of <see cref="WidenBytes"/>: each lane of the four vectors clamped to [0, 255], rounded to the
     /// nearest integer (ties to even) and stored as 4 <see cref="Count"/> bytes at <paramref name="destination"/>, in

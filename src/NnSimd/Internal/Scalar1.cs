@@ -50,6 +50,9 @@ internal readonly struct Scalar1 : ISimd<float>
         (source, Unsafe.Add(ref source, 1), Unsafe.Add(ref source, 2), Unsafe.Add(ref source, 3));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float WidenBytesToVector(ref byte source) => source;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void NarrowToBytes(float a, float b, float c, float d, ref byte destination)
     {
         destination = ToByte(a);

@@ -86,6 +86,13 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> WidenBytesToVector(ref byte source)
+    {
+        Vector128<ushort> words = Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref source)).AsByte());
+        return Vector128.ConvertToSingle(Vector128.WidenLower(words));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void NarrowToBytes(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d, ref byte destination)
     {
         Vector128<ushort> lo = Vector128.Narrow(ToUInt32(a), ToUInt32(b));

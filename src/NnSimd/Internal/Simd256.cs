@@ -81,6 +81,13 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> WidenBytesToVector(ref byte source)
+    {
+        Vector128<ushort> words = Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref source)).AsByte());
+        return Vector256.ConvertToSingle(Vector256.WidenLower(words.ToVector256Unsafe()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void NarrowToBytes(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d, ref byte destination)
     {
         Vector256<ushort> lo = Vector256.Narrow(ToUInt32(a), ToUInt32(b));

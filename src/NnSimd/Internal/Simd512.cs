@@ -93,6 +93,13 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> WidenBytesToVector(ref byte source)
+    {
+        Vector256<ushort> words = Vector256.WidenLower(Vector128.LoadUnsafe(ref source).ToVector256Unsafe());
+        return Vector512.ConvertToSingle(Vector512.WidenLower(words.ToVector512Unsafe()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void NarrowToBytes(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, ref byte destination)
     {
         Vector512<ushort> lo = Vector512.Narrow(ToUInt32(a), ToUInt32(b));

@@ -89,7 +89,7 @@ public static class ByteScaling
         return true;
     }
 
-    // x: [n] bytes, y: [n]; four vectors of bytes widened per step, the rest divided one by one.
+    // x: [n] bytes, y: [n]; four vectors of bytes widened per step, then one, the rest divided one by one.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Divide<TSimd, TVec>(ReadOnlySpan<byte> x, float divisor, Span<float> y, bool reciprocal)
         where TSimd : struct, ISimd<TVec>
@@ -108,6 +108,12 @@ public static class ByteScaling
             TSimd.Store(Quotient<TSimd, TVec>(b, d, r, reciprocal), ref Unsafe.Add(ref ys, i + w));
             TSimd.Store(Quotient<TSimd, TVec>(c, d, r, reciprocal), ref Unsafe.Add(ref ys, i + (2 * w)));
             TSimd.Store(Quotient<TSimd, TVec>(e, d, r, reciprocal), ref Unsafe.Add(ref ys, i + (3 * w)));
+        }
+
+        // Whole vectors left (a 784-byte image leaves one), read as bytes that fit in one vector's lanes.
+        for (; i <= x.Length - w; i += w)
+        {
+            TSimd.Store(Quotient<TSimd, TVec>(TSimd.WidenBytesToVector(ref Unsafe.Add(ref xs, i)), d, r, reciprocal), ref Unsafe.Add(ref ys, i));
         }
 
         for (; i < x.Length; i++)
