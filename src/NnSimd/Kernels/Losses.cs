@@ -39,28 +39,16 @@ public static class Losses
             Guard.ThrowArgument($"logits has {rows} rows but labels has {labels.Length} entries.", nameof(labels));
         }
 
-        double loss = 0;
-        float scale = 1f / rows;
         for (int r = 0; r < rows; r++)
         {
-            int label = labels[r];
-            if (label >= cols)
+            if (labels[r] >= cols)
             {
-                Guard.ThrowArgument($"label {label} of row {r} is not a class 0..{cols - 1}.", nameof(labels));
+                Guard.ThrowArgument($"label {labels[r]} of row {r} is not a class 0..{cols - 1}.", nameof(labels));
             }
-
-            Span<float> d = dLogits.Slice(r * cols, cols);
-            Softmax.Row(logits.Slice(r * cols, cols), d, log: true); // d = log softmax(z): finite for finite z
-            loss -= d[label];
-            for (int j = 0; j < cols; j++)
-            {
-                d[j] = MathF.Exp(d[j]) * scale;                       // softmax / rows
-            }
-
-            d[label] -= scale;
         }
 
-        return (float)(loss / rows);
+        Guard.NoPartialOverlap(logits, dLogits, nameof(logits), nameof(dLogits));
+        return (float)(Softmax.CrossEntropyRows(logits, labels, cols, 1f / rows, dLogits) / rows);
     }
 
     /// <summary>As the class-index overload, with one-hot (or soft) target rows t: E = -sum t log softmax(z).</summary>

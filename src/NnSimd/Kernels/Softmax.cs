@@ -16,7 +16,7 @@ namespace NnSimd.Kernels;
 /// So every row without NaN sums to 1 with entries in [0, 1]. The summation order within a row is fixed,
 /// so a row's result does not depend on the other rows or on its position.
 /// </summary>
-public static class Softmax
+public static partial class Softmax
 {
     /// <summary>y[r, :] = softmax(x[r, :]) for each of the <c>x.Length / cols</c> rows. In place allowed.</summary>
     public static void Rows(ReadOnlySpan<float> x, int cols, Span<float> y) => RowsCore(x, cols, y, log: false);
@@ -184,9 +184,10 @@ public static class Softmax
             where TVec : struct => Row<TSimd, TVec>(_x, _y, log);
     }
 
+    /// <summary>One row (see <see cref="Row(ReadOnlySpan{float}, Span{float}, bool)"/>); returns the sum of exp(x - max), or NaN for a row whose max is not finite.</summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row<TSimd, TVec>(ReadOnlySpan<float> x, Span<float> y, bool log)
+    private static float Row<TSimd, TVec>(ReadOnlySpan<float> x, Span<float> y, bool log)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
@@ -194,7 +195,7 @@ public static class Softmax
         if (float.IsInfinity(max) || float.IsNaN(max))
         {
             NonFiniteRow(x, y, max, log);
-            return;
+            return float.NaN;
         }
 
         // Pass 1: y = exp(x - max), sum in a fixed order (vector lanes, then across, then the padded tail).
@@ -258,6 +259,8 @@ public static class Softmax
                 y[i] /= sum;
             }
         }
+
+        return sum;
     }
 
     /// <summary>
@@ -292,10 +295,16 @@ public static class Softmax
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
-        TVec e = TSimd.Apply<ExpOp>(TSimd.KeepFirst(TSimd.Subtract(v, TSimd.Broadcast(max)), cols, 0f));
-        e = TSimd.KeepFirst(e, cols, 0f);
+        TVec e = ShortRowExp<TSimd, TVec>(v, max, cols);
         return TSimd.Divide(e, TSimd.Broadcast(TSimd.Sum(e)));
     }
+
+    /// <summary>exp(v - max) over the first <paramref name="cols"/> lanes, the others 0 (see <see cref="ShortRowValues"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec ShortRowExp<TSimd, TVec>(TVec v, float max, int cols)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct =>
+        TSimd.KeepFirst(TSimd.Apply<ExpOp>(TSimd.KeepFirst(TSimd.Subtract(v, TSimd.Broadcast(max)), cols, 0f)), cols, 0f);
 
     /// <summary>
     /// Softmax of a row of <paramref name="cols"/> logits held in a register (a GEMM tile's epilogue), bitwise as

@@ -107,6 +107,46 @@ public class LossesTests(ITestOutputHelper output)
         Numerics.AssertWithin("loss", [loss], [expected], _ => LossBound(z, oneHot, 3, expected));
     }
 
+    /// <summary>
+    /// Rows whose max is not finite, short (one vector) and long: NaN stays NaN; +Inf off the label is an infinite
+    /// loss; +Inf at the label is the limit log(count of +Inf); a NaN below a finite max still makes the loss NaN.
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    public void Rows_that_are_not_finite_give_the_limits_and_never_hide_a_NaN(int cols)
+    {
+        float[] Row(params (int At, float Value)[] set)
+        {
+            var z = new float[cols];
+            foreach ((int at, float value) in set)
+            {
+                z[at] = value;
+            }
+
+            return z;
+        }
+
+        float Loss(float[] z, byte label, float[] grad) => Losses.SoftmaxCrossEntropy(z, [label], cols, grad);
+        var grad = new float[cols];
+        Assert.True(float.IsNaN(Loss(Row((1, float.NaN)), 0, grad)));
+        Assert.All(grad, g => Assert.True(float.IsNaN(g)));
+        Assert.True(float.IsNaN(Loss(Row((1, float.NaN), (2, 5f)), 0, grad)));
+        Assert.Equal(float.PositiveInfinity, Loss(Row((1, float.PositiveInfinity)), 0, grad));
+        Assert.Equal(MathF.Log(2), Loss(Row((0, float.PositiveInfinity), (2, float.PositiveInfinity)), 0, grad), 6);
+        Assert.Equal(-0.5f, grad[0], 6);
+        Assert.Equal(0f, grad[1]);
+        Assert.Equal(0.5f, grad[2], 6);
+    }
+
+    [Fact]
+    public void Logits_and_gradient_overlapping_in_part_are_refused()
+    {
+        var buffer = new float[8];
+        Assert.Contains("overlap", Assert.Throws<ArgumentException>(
+            () => Losses.SoftmaxCrossEntropy(buffer.AsSpan(0, 6), (byte[])[0, 1], 3, buffer.AsSpan(2, 6))).Message);
+    }
+
     /// <summary>The book's definition at a glance: values whose arithmetic is exact in float32.</summary>
     [Fact]
     public void Mean_squared_error_of_a_small_batch()
