@@ -166,12 +166,13 @@ public class Int8GemmTests
     // Every kernel path: the 6-row tile, the 4-row tile after it, the rows left for the row kernel (m % 6 = 1..5);
     // the row kernel on 8, 4, 2 and 1 panels (15 panels of 8 columns at n = 120, 15 columns for the scalar strategy);
     // k % 4 = 1..3 (the tile's zero-padded last group) and k % 32 != 0 (the row kernel's last iteration, 8 steps of 4);
-    // n not a multiple of 8.
+    // n not a multiple of 8; next strips shorter than the tile calls that share their prefetching.
     private static readonly (int M, int K, int N)[] PathShapes =
     [
         (1, 1, 120), (1, 33, 15), (1, 63, 7), (1, 785, 50), (2, 31, 120), (3, 5, 64), (5, 6, 9), (6, 7, 16), (7, 97, 15),
         (9, 2, 120), (10, 4, 3), (11, 35, 17), (12, 3, 1), (13, 129, 57), (17, 1, 8),
         (10, 129, 57), (4, 784, 2), (7, 200, 19), // VNNI's tail columns: after 7 panels, alone, three of them
+        (7, 1, 40), (13, 1, 40), // a next strip of 1 or 6 bytes shared among a strip's 3 tile calls, for prefetching
     ];
 
     [Theory]

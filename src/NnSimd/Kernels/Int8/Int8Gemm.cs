@@ -149,7 +149,9 @@ internal static class Int8Gemm
         int i = 0;
         for (; i + TRows.Count <= m; i += TRows.Count)
         {
-            Strip<TDot, TAcc, TSimd, TVec, TEpi, TRows>(ref Unsafe.Add(ref a0, i * k), (m - i) * k, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args);
+            int nextRow = i + TRows.Count;
+            ReadOnlySpan<byte> next = a.Slice(nextRow * k, (Math.Min(m, nextRow + TRows.Count) - nextRow) * k);
+            Strip<TDot, TAcc, TSimd, TVec, TEpi, TRows>(ref Unsafe.Add(ref a0, i * k), (m - i) * k, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args, next);
         }
 
         if (TRows.Count > 4 && i + 4 <= m)
@@ -164,10 +166,16 @@ internal static class Int8Gemm
         }
     }
 
-    /// <summary>TRows rows of A across every panel of B: two panels at a time, then the last one, then the tail columns.</summary>
+    /// <summary>
+    /// TRows rows of A across every panel of B: two panels at a time, then the last one, then the tail columns. The
+    /// first strip to touch its rows may find them in DRAM (the pixels of a large batch, which nothing has read
+    /// yet), so each tile call asks for its share of the next strip's rows, <paramref name="next"/>, to be brought
+    /// in meanwhile. Batch 100 over 10,000 images' pixels: 0.375-0.382 -> 0.345 us per image, against 0.323-0.338
+    /// for pixels already in cache, whose time it leaves as it was; all the next rows asked for at once gave 0.363.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Strip<TDot, TAcc, TSimd, TVec, TEpi, TRows>(
-        ref byte a, int available, ref float c, ref float rowScale, int rowScaleStep, QuantizedMatrix b, Int8TileArgs args)
+        ref byte a, int available, ref float c, ref float rowScale, int rowScaleStep, QuantizedMatrix b, Int8TileArgs args, ReadOnlySpan<byte> next = default)
         where TDot : IDot<TAcc, TVec>
         where TAcc : struct
         where TSimd : struct, ISimd<TVec>
@@ -176,19 +184,34 @@ internal static class Int8Gemm
         where TRows : IRowCount
     {
         int j = 0;
+        int calls = (b.Panels + 1) / 2;
         for (; j + 2 <= b.Panels; j += 2)
         {
+            PrefetchPart(next, j / 2, calls);
             Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels2>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
         }
 
         if (j < b.Panels)
         {
+            PrefetchPart(next, calls - 1, calls);
             Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels1>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
         }
 
         if (b.TailColumns > 0)
         {
             Int8DotColumns.Rows<TEpi, TRows>(ref a, available, b, ref c, ref rowScale, rowScaleStep, args);
+        }
+    }
+
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> equal parts of <paramref name="next"/>, asked for into cache; nothing past its end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchPart(ReadOnlySpan<byte> next, int part, int parts)
+    {
+        int share = (next.Length + parts - 1) / parts;
+        int from = part * share;
+        if (from < next.Length)
+        {
+            Prefetch.Lines(next.Slice(from, Math.Min(share, next.Length - from)));
         }
     }
 
