@@ -7,10 +7,11 @@ namespace NnSimd.Benchmarks;
 /// <summary>
 /// The book's 784-50-100-10 network (sigmoid, sigmoid, softmax) over 10,000 images: naive C# loops, NnSimd,
 /// and ONNX Runtime running the same weights, at batch 1, 100 and 10,000, on 1 and 2 threads, with float input
-/// (pixels / 255). Then the same network quantized to int8 (<see cref="Network.Quantize"/>, all three layers int8)
-/// over the same images as bytes (the pixels), run by NnSimd and by ONNX Runtime on the same int8 model
-/// (<see cref="OnnxModelWriter.Write(QuantizedNetwork, float)"/>). Every method classifies all 10,000 images once
-/// per operation. Every row, fp32 and int8, comes from the one run, against the one naive baseline.
+/// (pixels / 255). Then the same network quantized to int8 (<see cref="Network.Quantize"/> with its defaults: the
+/// 784 x 50 layer in int8, the two small layers in float32) over the same images as bytes (the pixels), run by NnSimd
+/// and by ONNX Runtime on the same int8 model (<see cref="OnnxModelWriter.Write(QuantizedNetwork, float)"/>). Every
+/// method classifies all 10,000 images once per operation. Every row, fp32 and int8, comes from the one run, against
+/// the one naive baseline.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ThroughputConfig))]
