@@ -13,9 +13,9 @@ public static partial class Softmax
     /// each taken as <see cref="LogRows"/> takes it, <c>(z - max) - log(sum)</c>, so a finite row never gives log(0).
     /// The gradient comes from the softmax itself, in vectors, not from exp(log softmax) one entry at a time: 3x
     /// faster over a training batch, and no exp of a rounded log (whose absolute error exp turns into a relative
-    /// one; over 10-class rows of logits in [-15, 15], e / sum came within 21 ulp of float64 where exp(log softmax)
-    /// came within 34). A row whose max is not finite goes through the log-softmax and back, so it gives the limits
-    /// of <see cref="LogRows"/>.
+    /// one; over 10-class rows of logits in [-15, 15] the gradient came within 19.6 ulp of float64, mean 3.3, where
+    /// exp(log softmax) came within 33.9, mean 4.6). A row whose max is not finite goes through the log-softmax and
+    /// back, so it gives the limits of <see cref="LogRows"/>.
     /// Labels are the caller's to check; <paramref name="d"/> may be <paramref name="logits"/> itself.
     /// </summary>
     internal static double CrossEntropyRows(ReadOnlySpan<float> logits, ReadOnlySpan<byte> labels, int cols, float scale, Span<float> d)
