@@ -101,7 +101,7 @@ public static partial class Softmax
                 TensorPrimitives.Multiply(y, scale, y);
             }
 
-            // A NaN past the max (the max skips it) made the sum NaN, and so the loss: bad input is never hidden.
+            // Had a NaN got past the max, it would have made the sum NaN, and so the loss: bad input is never hidden.
             loss -= (atLabel - max) - MathF.Log(sum);
             y[label] -= scale;
         }
