@@ -159,19 +159,22 @@ public sealed class Trainer : IPartitioned
         double total = 0;
         for (int s = 0; s < steps; s++)
         {
+            // The batch's rows are scattered over the whole training set (47 MB for Fashion-MNIST), each a trip to
+            // memory the hardware prefetcher cannot foresee. Asked for all at once, the trips overlap; converting
+            // alone waits on each row's lines in turn. Asked for a whole step ahead instead, they were mostly gone
+            // again by the time they were read (the step's own working set is about the size of L2): converting an
+            // epoch's batches took 10-15 ms this way against 13-19 ms that way, alternating epochs in one process.
+            for (int r = s * batch; r < (s + 1) * batch; r++)
+            {
+                Prefetch.Lines(images.Slice(_order[r] * Inputs, Inputs));
+            }
+
             Span<float> x = _outputs[0];
             for (int r = 0; r < batch; r++)
             {
                 int index = _order[s * batch + r];
                 ByteScaling.Divide(images.Slice(index * Inputs, Inputs), divisor, x.Slice(r * Inputs, Inputs));
                 _batchLabels[r] = labels[index];
-            }
-
-            // The next batch's rows are scattered over the whole training set (47 MB for Fashion-MNIST), each a trip
-            // to memory the hardware prefetcher cannot foresee: asked for now, they arrive in L2 during this step.
-            for (int r = (s + 1) * batch; r < Math.Min(count, (s + 2) * batch); r++)
-            {
-                Prefetch.Lines(images.Slice(_order[r] * Inputs, Inputs));
             }
 
             total += Step(rate);
