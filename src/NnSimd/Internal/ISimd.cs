@@ -59,6 +59,9 @@ internal interface ISimd<TVec> where TVec : struct
     /// </summary>
     static abstract void NarrowToBytes(TVec a, TVec b, TVec c, TVec d, ref byte destination);
 
+    /// <summary>As <see cref="NarrowToBytes"/> for one vector: <see cref="Count"/> bytes, and none past them, written.</summary>
+    static abstract void NarrowVectorToBytes(TVec a, ref byte destination);
+
     static abstract TVec Apply<TOp>(TVec x) where TOp : IUnaryOp;
     static abstract TVec Apply<TOp>(TVec x, TVec y) where TOp : IBinaryOp;
 }

@@ -62,6 +62,9 @@ internal readonly struct Scalar1 : ISimd<float>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NarrowVectorToBytes(float a, ref byte destination) => destination = ToByte(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte ToByte(float x) => (byte)MathF.Round(Math.Clamp(x, 0f, 255f));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

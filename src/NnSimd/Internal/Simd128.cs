@@ -100,6 +100,13 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
         Vector128.Narrow(lo, hi).StoreUnsafe(ref destination);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NarrowVectorToBytes(Vector128<float> a, ref byte destination)
+    {
+        Vector128<ushort> words = Vector128.Narrow(ToUInt32(a), Vector128<uint>.Zero);
+        Unsafe.WriteUnaligned(ref destination, Vector128.Narrow(words, Vector128<ushort>.Zero).AsUInt32().ToScalar());
+    }
+
     // Clamped first, so the conversion is exact and the narrowing never truncates.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<uint> ToUInt32(Vector128<float> x) =>

@@ -95,6 +95,13 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
         Vector256.Narrow(lo, hi).StoreUnsafe(ref destination);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NarrowVectorToBytes(Vector256<float> a, ref byte destination)
+    {
+        Vector256<ushort> words = Vector256.Narrow(ToUInt32(a), Vector256<uint>.Zero);
+        Unsafe.WriteUnaligned(ref destination, Vector256.Narrow(words, Vector256<ushort>.Zero).AsUInt64().ToScalar());
+    }
+
     // Clamped first, so the conversion is exact and the narrowing never truncates.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> ToUInt32(Vector256<float> x) =>

@@ -107,6 +107,13 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
         Vector512.Narrow(lo, hi).StoreUnsafe(ref destination);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NarrowVectorToBytes(Vector512<float> a, ref byte destination)
+    {
+        Vector512<ushort> words = Vector512.Narrow(ToUInt32(a), Vector512<uint>.Zero);
+        Vector512.Narrow(words, Vector512<ushort>.Zero).GetLower().GetLower().StoreUnsafe(ref destination);
+    }
+
     // Clamped first, so the conversion is exact and the narrowing never truncates.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<uint> ToUInt32(Vector512<float> x) =>

@@ -39,7 +39,7 @@ internal static class ByteQuantization
             where TVec : struct => Finite = Quantize<TSimd, TVec>(_x, inverseScale, _q);
     }
 
-    // x: [n] -> q: [n]; four vectors per step, the rest one by one. x - x is 0 for a finite x and NaN otherwise, so
+    // x: [n] -> q: [n]; four vectors per step, then one, the rest one by one. x - x is 0 for a finite x and NaN otherwise, so
     // one running sum of it tells whether every element was finite, at one subtraction and one addition per vector.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Quantize<TSimd, TVec>(ReadOnlySpan<float> x, float inverseScale, Span<byte> q)
@@ -60,6 +60,14 @@ internal static class ByteQuantization
             TVec d = TSimd.Load(ref Unsafe.Add(ref xs, i + (3 * w)));
             check = TSimd.Add(check, TSimd.Add(TSimd.Add(TSimd.Subtract(a, a), TSimd.Subtract(b, b)), TSimd.Add(TSimd.Subtract(c, c), TSimd.Subtract(d, d))));
             TSimd.NarrowToBytes(TSimd.Multiply(a, s), TSimd.Multiply(b, s), TSimd.Multiply(c, s), TSimd.Multiply(d, s), ref Unsafe.Add(ref qs, i));
+        }
+
+        // Whole vectors left, one at a time: a batch of one's 50 or 100 activations are mostly these.
+        for (; i <= x.Length - w; i += w)
+        {
+            TVec a = TSimd.Load(ref Unsafe.Add(ref xs, i));
+            check = TSimd.Add(check, TSimd.Subtract(a, a));
+            TSimd.NarrowVectorToBytes(TSimd.Multiply(a, s), ref Unsafe.Add(ref qs, i));
         }
 
         bool finite = TSimd.Sum(check) == 0;

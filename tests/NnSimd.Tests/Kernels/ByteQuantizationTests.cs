@@ -53,7 +53,7 @@ public class ByteQuantizationTests
     {
         foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
         {
-            foreach (int n in new[] { 1, 15, 64, 67, 200 })
+            foreach (int n in new[] { 1, 15, 50, 64, 67, 100, 200 })
             {
                 for (int at = 0; at < n; at += Math.Max(1, n / 7))
                 {
