@@ -139,21 +139,7 @@ public static partial class Softmax
         for (int r = 0; r < rows; r++)
         {
             int start = r * cols;
-            TVec v;
-            if (start + TSimd.Count <= x.Length)
-            {
-                v = TSimd.KeepFirst(TSimd.Load(ref Unsafe.Add(ref xs, start)), cols, float.NegativeInfinity);
-            }
-            else
-            {
-                for (int i = 0; i < TSimd.Count; i++)
-                {
-                    Unsafe.Add(ref b, i) = i < cols ? Unsafe.Add(ref xs, start + i) : float.NegativeInfinity;
-                }
-
-                v = TSimd.Load(ref b);
-            }
-
+            TVec v = ShortRowVector<TSimd, TVec>(x, start, cols, ref b);
             if (!ShortRow<TSimd, TVec>(v, cols, ref b))
             {
                 NonFiniteRow(x.Slice(start, cols), y.Slice(start, cols), TSimd.MaxAcross(v), log: false);
@@ -261,6 +247,29 @@ public static partial class Softmax
         }
 
         return sum;
+    }
+
+    /// <summary>
+    /// The row of <paramref name="cols"/> values at <paramref name="start"/> in one vector, its lanes past the row -Inf:
+    /// loaded straight from x where a whole vector stays inside it, else through <paramref name="block"/> (16 floats).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec ShortRowVector<TSimd, TVec>(ReadOnlySpan<float> x, int start, int cols, ref float block)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        if (start + TSimd.Count <= x.Length)
+        {
+            return TSimd.KeepFirst(TSimd.Load(ref Unsafe.Add(ref xs, start)), cols, float.NegativeInfinity);
+        }
+
+        for (int i = 0; i < TSimd.Count; i++)
+        {
+            Unsafe.Add(ref block, i) = i < cols ? Unsafe.Add(ref xs, start + i) : float.NegativeInfinity;
+        }
+
+        return TSimd.Load(ref block);
     }
 
     /// <summary>

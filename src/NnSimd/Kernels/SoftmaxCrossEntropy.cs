@@ -46,7 +46,6 @@ public static partial class Softmax
     {
         Span<float> block = stackalloc float[16];
         ref float b = ref MemoryMarshal.GetReference(block);
-        ref float zs = ref MemoryMarshal.GetReference(logits);
         TVec scales = TSimd.Broadcast(scale);
         double loss = 0;
         for (int r = 0; r < labels.Length; r++)
@@ -60,22 +59,8 @@ public static partial class Softmax
             float sum;
             if (cols <= TSimd.Count)
             {
-                // As ShortRows: the row in one register, read in place where a whole vector stays inside the logits.
-                TVec v;
-                if (start + TSimd.Count <= logits.Length)
-                {
-                    v = TSimd.KeepFirst(TSimd.Load(ref Unsafe.Add(ref zs, start)), cols, float.NegativeInfinity);
-                }
-                else
-                {
-                    for (int i = 0; i < TSimd.Count; i++)
-                    {
-                        Unsafe.Add(ref b, i) = i < cols ? z[i] : float.NegativeInfinity;
-                    }
-
-                    v = TSimd.Load(ref b);
-                }
-
+                // As ShortRows: the row in one register.
+                TVec v = ShortRowVector<TSimd, TVec>(logits, start, cols, ref b);
                 max = TSimd.MaxAcross(v);
                 if (!float.IsFinite(max))
                 {
@@ -85,8 +70,7 @@ public static partial class Softmax
 
                 TVec e = ShortRowExp<TSimd, TVec>(v, max, cols);
                 sum = TSimd.Sum(e);
-                TSimd.Store(TSimd.Multiply(TSimd.Divide(e, TSimd.Broadcast(sum)), scales), ref b);
-                block[..cols].CopyTo(y);
+                TSimd.StoreFirst(TSimd.Multiply(TSimd.Divide(e, TSimd.Broadcast(sum)), scales), ref MemoryMarshal.GetReference(y), cols, ref b);
             }
             else
             {

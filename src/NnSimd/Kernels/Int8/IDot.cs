@@ -9,9 +9,9 @@ namespace NnSimd.Kernels;
 /// <typeparamref name="TAcc"/> (one output column) adds <see cref="Group"/> products of consecutive k. The packed B
 /// holds, per step, <see cref="Lanes"/> columns x <see cref="Group"/> values of <see cref="ElementBytes"/> bytes
 /// each; A is broadcast one whole group at a time (a row's last, short group is read whole, in place or from a
-/// zero-padded copy at A's end, against zero weights past k, so the k loop never tests for it). Every strategy sums the same integers exactly, so they all give the
-/// same int32 results; only their speed differs. <typeparamref name="TVec"/> is the float vector of the same lanes,
-/// for the epilogue.
+/// zero-padded copy at A's end, against zero weights past k, so the k loop never tests for it). Every strategy sums
+/// the same integers exactly, so they all give the same int32 results; only their speed differs.
+/// <typeparamref name="TVec"/> is the float vector of the same lanes, for the epilogue.
 /// </summary>
 internal interface IDot<TAcc, TVec>
     where TAcc : struct

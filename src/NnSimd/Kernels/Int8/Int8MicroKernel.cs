@@ -46,8 +46,8 @@ internal static class Int8MicroKernel
 
         // Pass 0 runs over the whole iterations; pass 1, if A has bytes left, runs once more over each row's rest,
         // read whole: in place, or copied zero-padded to t.Tail at A's end (the weights past k are packed as 0, and
-        // B's steps are padded to a multiple of 8). Pointers advance by bumps and rows are reached from two of them with scaled indices, so the loop
-        // needs few general registers.
+        // B's steps are padded to a multiple of 8). Pointers advance by bumps and rows are reached from two of them
+        // with scaled indices, so the loop needs few general registers.
         ref byte rows = ref a;
         nint lda = k;
         int steps = whole / (unit * g);
