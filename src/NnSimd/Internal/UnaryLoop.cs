@@ -5,8 +5,10 @@ namespace NnSimd.Internal;
 
 /// <summary>
 /// The one loop behind every one-operand element-wise kernel: whole vectors, then the tail. The tail goes through a
-/// vector too (copied into a stack block), so every element is computed by the same vector code whatever the span's
-/// length: element-wise results never depend on position.
+/// vector too, its missing lanes 0, so every element is computed by the same vector code whatever the span's
+/// length: element-wise results never depend on position. The tail is loaded and stored masked on AVX-512 (a stack
+/// copy elsewhere): with a copy on every path, the sigmoids of the all-int8 book network at batch 1 (50 and 100
+/// values) took 4-5% more of its time on Zen 5.
 /// </summary>
 internal static class UnaryLoop
 {
@@ -50,11 +52,8 @@ internal static class UnaryLoop
         if (i < n)
         {
             Span<float> block = stackalloc float[16];
-            block.Clear();
-            x[i..].CopyTo(block);
-            ref float b = ref MemoryMarshal.GetReference(block);
-            TSimd.Store(TSimd.Apply<TOp>(TSimd.Load(ref b)), ref b);
-            block[..(n - i)].CopyTo(y[i..]);
+            ref float scratch = ref MemoryMarshal.GetReference(block);
+            TSimd.StoreFirst(TSimd.Apply<TOp>(TSimd.LoadFirst(ref Unsafe.Add(ref xs, i), n - i, ref scratch)), ref Unsafe.Add(ref ys, i), n - i, ref scratch);
         }
     }
 }
