@@ -113,6 +113,33 @@ public class SoftmaxTests
     }
 
     [Fact]
+    public void Short_rows_write_only_their_own_columns()
+    {
+        // The last rows are loaded and stored masked (AVX-512) or through a stack copy: the poison on both sides of
+        // the destination must survive, and each row must be what it is alone.
+        var rng = new Random(11);
+        for (int cols = 1; cols <= 16; cols++)
+        {
+            for (int rows = 1; rows <= 3; rows++)
+            {
+                float[] x = Numerics.Random(rng, rows * cols, 20f);
+                float[] buffer = Enumerable.Repeat(-12345f, (rows * cols) + 32).ToArray();
+                Span<float> y = buffer.AsSpan(16, rows * cols);
+                Softmax.Rows(x, cols, y);
+                Assert.All(buffer[..16], v => Assert.Equal(-12345f, v));
+                Assert.All(buffer[(16 + (rows * cols))..], v => Assert.Equal(-12345f, v));
+                for (int r = 0; r < rows; r++)
+                {
+                    var row = new float[cols];
+                    Softmax.Rows(x.AsSpan(r * cols, cols), cols, row);
+                    Assert.Equal(row, y.Slice(r * cols, cols).ToArray());
+                    Assert.Equal(1.0, row.Sum(v => (double)v), 5);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Log_softmax_matches_the_reference_where_softmax_underflows()
     {
         float[] x = [0f, -200f, -50f, 3f];
