@@ -253,17 +253,48 @@ public class Int8GemmTests
     [MemberData(nameof(Strategies))]
     public void A_softmax_row_with_an_infinite_logit_takes_the_deferred_path_on_every_kernel(string name)
     {
+        // 5 columns: one panel; 10 and 16: two panels, one 512-bit vector per row on AVX-512. 11 rows: a tile of 6,
+        // one of 4 and the row kernel.
         Int8Strategy strategy = Enum.Parse<Int8Strategy>(name);
-        const int m = 11, k = 9, n = 5;
-        (byte[] a, float[] w, float[] bias, float[] rowScales) = Operands(new Random(9), m, k, n);
-        bias[2] = float.PositiveInfinity;
-        QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n, strategy);
-        float[] scaled = Int8GemmReference.Scaled(Int8GemmReference.Sums(a, m, k, q.Weights, n), m, n, rowScales, q.Scales, bias);
-        var expected = new float[m * n];
-        Softmax.Rows(scaled, n, expected);
-        var c = new float[m * n];
-        Int8Gemm.Multiply(a, m, k, rowScales, q, bias, Activation.Softmax, c);
-        AssertBitwise(expected, c, $"{strategy} softmax with +inf");
+        foreach (int n in new[] { 5, 10, 16 })
+        {
+            const int m = 11, k = 9;
+            (byte[] a, float[] w, float[] bias, float[] rowScales) = Operands(new Random(9 + n), m, k, n);
+            bias[2] = float.PositiveInfinity;
+            QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n, strategy);
+            float[] scaled = Int8GemmReference.Scaled(Int8GemmReference.Sums(a, m, k, q.Weights, n), m, n, rowScales, q.Scales, bias);
+            var expected = new float[m * n];
+            Softmax.Rows(scaled, n, expected);
+            var c = new float[m * n];
+            Int8Gemm.Multiply(a, m, k, rowScales, q, bias, Activation.Softmax, c);
+            AssertBitwise(expected, c, $"{strategy} softmax over {n} with +inf");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void A_softmax_row_over_two_panels_is_the_same_alone_or_in_any_batch(string name)
+    {
+        Int8Strategy strategy = Enum.Parse<Int8Strategy>(name);
+        foreach (int n in new[] { 9, 10, 16 })
+        {
+            const int m = 13, k = 100;
+            (byte[] a, float[] w, float[] bias, float[] rowScales) = Operands(new Random(n), m, k, n);
+            QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n, strategy);
+            Assert.Equal(0, q.TailColumns);
+            float[] scaled = Int8GemmReference.Scaled(Int8GemmReference.Sums(a, m, k, q.Weights, n), m, n, rowScales, q.Scales, bias);
+            var expected = new float[m * n];
+            Softmax.Rows(scaled, n, expected);
+            var all = new float[m * n];
+            Int8Gemm.Multiply(a, m, k, rowScales, q, bias, Activation.Softmax, all);
+            AssertBitwise(expected, all, $"{strategy} softmax over {n}");
+            for (int i = 0; i < m; i++)
+            {
+                var one = new float[n];
+                Int8Gemm.Multiply(a.AsSpan(i * k, k), 1, k, rowScales.AsSpan(i, 1), q, bias, Activation.Softmax, one);
+                AssertBitwise(all.AsSpan(i * n, n).ToArray(), one, $"{strategy} softmax over {n}: row {i} alone");
+            }
+        }
     }
 
     private static void AssertActivation(Int8Strategy strategy, Activation act, QuantizedMatrix q, float[] scaled, float[] c, string shape)

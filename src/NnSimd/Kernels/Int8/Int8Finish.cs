@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using NnSimd.Internal;
 
 namespace NnSimd.Kernels;
@@ -27,6 +28,46 @@ internal static class Int8Finish
         where TVec : struct
         where TEpi : IEpilogue =>
         TEpi.Apply<TSimd, TVec>(TSimd.Multiply(sum, TSimd.Multiply(TSimd.Broadcast(rowScale), colScale)), bias, cols, ref deferred, row);
+
+    /// <summary>
+    /// Two 8-lane panels' sums of one row as one 512-bit vector, scaled, biased and finished by the epilogue (a
+    /// softmax over up to 16 columns): the same element-wise float operations as <see cref="Value"/> at twice the
+    /// width, and then the softmax <see cref="Softmax.Rows"/> computes at 512 bits, so the bits are those of storing
+    /// the logits and softmaxing them afterwards. Only with 256-bit accumulators and the 512-bit SIMD path
+    /// (<see cref="WideRows"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Wide<TDot, TAcc, TVec, TEpi>(TAcc sum0, TAcc sum1, float rowScale, Vector512<float> colScale, Vector512<float> bias, int cols, ref int deferred, int row)
+        where TDot : IDot<TAcc, TVec>
+        where TAcc : struct
+        where TVec : struct
+        where TEpi : IEpilogue
+    {
+        Debug.Assert(Unsafe.SizeOf<TVec>() == 32, "256-bit float vectors");
+        Vector512<float> sum = Vector512.Create(Unsafe.BitCast<TVec, Vector256<float>>(TDot.ToFloat(sum0)), Unsafe.BitCast<TVec, Vector256<float>>(TDot.ToFloat(sum1)));
+        return Scaled<Simd512, Vector512<float>, TEpi>(sum, rowScale, colScale, bias, cols, ref deferred, row);
+    }
+
+    /// <summary>The column scales and bias of columns [<paramref name="col"/>, + <paramref name="cols"/>) as 512-bit vectors, for <see cref="Wide"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<float> ColScale, Vector512<float> Bias) WideColumns(Int8TileArgs t, int col, int cols)
+    {
+        ref float scratch = ref t.Scratch;
+        Vector512<float> colScale = Simd512.LoadFirst(ref Unsafe.Add(ref t.ColScales, col), cols, ref scratch);
+        Vector512<float> bias = t.HasBias ? Simd512.LoadFirst(ref Unsafe.Add(ref t.Bias, col), cols, ref scratch) : Vector512<float>.Zero;
+        return (colScale, bias);
+    }
+
+    /// <summary>
+    /// Whether a row-wise epilogue (softmax) over <paramref name="columns"/> columns of panels of
+    /// <paramref name="lanes"/> can be finished in registers: one panel, or two 8-lane panels held as one 512-bit
+    /// vector when this process runs 512-bit vectors (its softmax from memory is then 512-bit too).
+    /// </summary>
+    public static bool RowInRegisters(int columns, int lanes) =>
+        columns <= lanes || (lanes == 8 && columns <= 16 && WideRows);
+
+    /// <summary>Whether <see cref="Wide"/> is used: the process's SIMD path is AVX-512.</summary>
+    public static bool WideRows => Simd.Path == SimdPath.Vector512;
 
     /// <summary>One row of a tile with an element-wise epilogue: its TPanels (1 or 2) accumulators, stored from <paramref name="destination"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -97,7 +97,7 @@ internal static class Int8Gemm
             return;
         }
 
-        EpilogueDispatch.Run(ref call, activation, b.Columns <= b.Layout.Lanes && b.TailColumns == 0, c, b.Columns);
+        EpilogueDispatch.Run(ref call, activation, b.TailColumns == 0 && Int8Finish.RowInRegisters(b.Columns, b.Layout.Lanes), c, b.Columns);
     }
 
     private readonly ref struct Call(

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using NnSimd.Internal;
 
 namespace NnSimd.Kernels;
@@ -147,17 +148,44 @@ internal static class Int8MicroKernel
         int cols0 = Math.Min(lanes, n - col);
         int cols1 = TPanels.Count > 1 ? Math.Min(lanes, n - col - lanes) : 0;
         ref float scratch = ref t.Scratch;
+        ref float out0 = ref Unsafe.Add(ref c, col);
+        int deferred = 0;
+        if (default(TEpi) is IRowWiseEpilogue && TPanels.Count > 1 && TDot.Lanes == 8)
+        {
+            // Softmax over two 8-lane panels: each row as one 512-bit vector (Int8Finish.Wide), every row finished
+            // before any store, as below.
+            int cols = cols0 + cols1;
+            (Vector512<float> wideScale, Vector512<float> wideBias) = Int8Finish.WideColumns(t, col, cols);
+            Vector512<float> w0 = Int8Finish.Wide<TDot, TAcc, TVec, TEpi>(c00, c01, rowScale, wideScale, wideBias, cols, ref deferred, 0);
+            Vector512<float> w1 = w0, w2 = w0, w3 = w0, w4 = w0, w5 = w0;
+            if (TRows.Count > 1) { w1 = Int8Finish.Wide<TDot, TAcc, TVec, TEpi>(c10, c11, Unsafe.Add(ref rowScale, rowScaleStep), wideScale, wideBias, cols, ref deferred, 1); }
+            if (TRows.Count > 2) { w2 = Int8Finish.Wide<TDot, TAcc, TVec, TEpi>(c20, c21, Unsafe.Add(ref rowScale, 2 * rowScaleStep), wideScale, wideBias, cols, ref deferred, 2); }
+            if (TRows.Count > 3) { w3 = Int8Finish.Wide<TDot, TAcc, TVec, TEpi>(c30, c31, Unsafe.Add(ref rowScale, 3 * rowScaleStep), wideScale, wideBias, cols, ref deferred, 3); }
+            if (TRows.Count > 4) { w4 = Int8Finish.Wide<TDot, TAcc, TVec, TEpi>(c40, c41, Unsafe.Add(ref rowScale, 4 * rowScaleStep), wideScale, wideBias, cols, ref deferred, 4); }
+            if (TRows.Count > 5) { w5 = Int8Finish.Wide<TDot, TAcc, TVec, TEpi>(c50, c51, Unsafe.Add(ref rowScale, 5 * rowScaleStep), wideScale, wideBias, cols, ref deferred, 5); }
+            Simd512.StoreFirst(w0, ref out0, cols, ref scratch);
+            if (TRows.Count > 1) { Simd512.StoreFirst(w1, ref Unsafe.Add(ref out0, n), cols, ref scratch); }
+            if (TRows.Count > 2) { Simd512.StoreFirst(w2, ref Unsafe.Add(ref out0, 2 * n), cols, ref scratch); }
+            if (TRows.Count > 3) { Simd512.StoreFirst(w3, ref Unsafe.Add(ref out0, 3 * n), cols, ref scratch); }
+            if (TRows.Count > 4) { Simd512.StoreFirst(w4, ref Unsafe.Add(ref out0, 4 * n), cols, ref scratch); }
+            if (TRows.Count > 5) { Simd512.StoreFirst(w5, ref Unsafe.Add(ref out0, 5 * n), cols, ref scratch); }
+            if (deferred != 0)
+            {
+                TEpi.Finish(ref out0, n, cols, deferred);
+            }
+
+            return;
+        }
+
         TVec cs0 = TSimd.LoadFirst(ref Unsafe.Add(ref t.ColScales, col), cols0, ref scratch);
         TVec cs1 = TPanels.Count > 1 ? TSimd.LoadFirst(ref Unsafe.Add(ref t.ColScales, col + lanes), cols1, ref scratch) : cs0;
         TVec bias0 = t.HasBias ? TSimd.LoadFirst(ref Unsafe.Add(ref t.Bias, col), cols0, ref scratch) : TSimd.Zero;
         TVec bias1 = t.HasBias && TPanels.Count > 1 ? TSimd.LoadFirst(ref Unsafe.Add(ref t.Bias, col + lanes), cols1, ref scratch) : TSimd.Zero;
-        ref float out0 = ref Unsafe.Add(ref c, col);
-        int deferred = 0;
         if (default(TEpi) is IRowWiseEpilogue)
         {
             // Softmax: one panel; every row finished before any store, so the rows' reductions overlap (as in the
             // fp32 tile, where finishing row by row took twice as long).
-            Debug.Assert(TPanels.Count == 1, "a row-wise epilogue needs each row in one panel");
+            Debug.Assert(TPanels.Count == 1, "a row-wise epilogue needs each row in one panel, or two 8-lane panels");
             TVec v0 = Int8Finish.Value<TDot, TAcc, TSimd, TVec, TEpi>(c00, rowScale, cs0, bias0, cols0, ref deferred, 0);
             TVec v1 = v0, v2 = v0, v3 = v0, v4 = v0, v5 = v0;
             if (TRows.Count > 1) { v1 = Int8Finish.Value<TDot, TAcc, TSimd, TVec, TEpi>(c10, Unsafe.Add(ref rowScale, rowScaleStep), cs0, bias0, cols0, ref deferred, 1); }

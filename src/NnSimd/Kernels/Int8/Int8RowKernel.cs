@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using NnSimd.Internal;
 
 namespace NnSimd.Kernels;
@@ -109,6 +110,20 @@ internal static class Int8RowKernel
         int lanes = TDot.Lanes;
         ref float out0 = ref Unsafe.Add(ref c, col);
         int deferred = 0;
+        if (default(TEpi) is IRowWiseEpilogue && p == 2 && TDot.Lanes == 8)
+        {
+            // Softmax over two 8-lane panels, as one 512-bit vector (Int8Finish.Wide), as the tile finishes it.
+            int cols = Math.Min(2 * lanes, t.Ldc - col);
+            (Vector512<float> wideScale, Vector512<float> wideBias) = Int8Finish.WideColumns(t, col, cols);
+            Simd512.StoreFirst(Int8Finish.Wide<TDot, TAcc, TVec, TEpi>(c0, c1, rowScale, wideScale, wideBias, cols, ref deferred, 0), ref out0, cols, ref t.Scratch);
+            if (deferred != 0)
+            {
+                TEpi.Finish(ref out0, t.Ldc, cols, deferred);
+            }
+
+            return;
+        }
+
         Store<TDot, TAcc, TSimd, TVec, TEpi>(c0, rowScale, col, t, ref out0, ref deferred);
         if (p > 1) { Store<TDot, TAcc, TSimd, TVec, TEpi>(c1, rowScale, col + lanes, t, ref Unsafe.Add(ref out0, lanes), ref deferred); }
         if (p > 2)

@@ -29,7 +29,11 @@ internal sealed class QuantizedMatrix
         Scales = scales;
         Strategy = strategy;
         Int8Layout layout = Layout;
-        TailColumns = strategy == Int8Strategy.Vnni256 && UsesTail(rows, columns % layout.Lanes) ? columns % layout.Lanes : 0;
+        // Columns that fit two panels stay in panels: a row of them is then one 512-bit vector, and a softmax over
+        // it is finished in the tile (Int8Finish.Wide) instead of by a pass over the stored logits. The all-int8
+        // book network (100 x 10 last): 0.379-0.381 -> 0.354-0.360 us per image at batch 100, 4% less at 10,000,
+        // batch 1 unchanged, alternating in one process on Zen 5.
+        TailColumns = strategy == Int8Strategy.Vnni256 && columns > 2 * layout.Lanes && UsesTail(rows, columns % layout.Lanes) ? columns % layout.Lanes : 0;
         Panels = (columns - TailColumns + layout.Lanes - 1) / layout.Lanes;
         Steps = ((rows + (layout.Group * StepMultiple) - 1) / (layout.Group * StepMultiple)) * StepMultiple;
         StepBytes = Panels * layout.StepBytes;
