@@ -7,8 +7,8 @@ namespace NnSimd.Benchmarks;
 /// <summary>
 /// The book's 784-50-100-10 network (sigmoid, sigmoid, softmax) over 10,000 images: naive C# loops, NnSimd,
 /// and ONNX Runtime running the same weights, at batch 1, 100 and 10,000, on 1 and 2 threads, with float input
-/// (pixels / 255). Then the same network quantized to int8 (<see cref="Network.Quantize"/> with its defaults: the
-/// 784 x 50 layer in int8, the two small layers in float32) over the same images as bytes (the pixels), run by NnSimd
+/// (pixels / 255). Then the same network quantized to int8 (<see cref="Network.Quantize"/> with its defaults: all
+/// three layers in int8) over the same images as bytes (the pixels), run by NnSimd
 /// and by ONNX Runtime on the same int8 model (<see cref="OnnxModelWriter.Write(QuantizedNetwork, float)"/>). Every
 /// method classifies all 10,000 images once per operation. Every row, fp32 and int8, comes from the one run, against
 /// the one naive baseline.
@@ -173,8 +173,9 @@ public class NetworkBenchmarks
     /// <summary>
     /// The same for the int8 model. The engines may differ where a hidden activation lands next to a rounding
     /// boundary between two bytes (NnSimd multiplies by 1 / scale, QuantizeLinear divides; the float epilogues
-    /// round differently), and a byte one step off moves a probability by far less than 1e-3; a wrong scale, zero
-    /// point or layer is off by far more.
+    /// round differently): with both hidden layers quantized (the default since all three layers are int8), the
+    /// book's trained network moved by up to 0.00096 in a probability over the 10,000 test images (12 images more than
+    /// 1e-5 apart, no class changed; `--int8-agreement`). A wrong scale, zero point or layer is off by far more.
     /// </summary>
     private void CheckInt8Agreement()
     {
@@ -188,7 +189,7 @@ public class NetworkBenchmarks
         }
 
         Console.WriteLine($"// int8: ONNX Runtime and NnSimd differ by at most {worst:G3} in a probability.");
-        if (worst > 1e-3)
+        if (worst > 5e-3)
         {
             throw new InvalidOperationException($"ONNX Runtime and NnSimd disagree by {worst} on the int8 model.");
         }

@@ -14,11 +14,15 @@ namespace NnSimd.Model;
 public sealed class QuantizedNetwork
 {
     /// <summary>
-    /// The fewest weights for which <see cref="Network.Quantize"/> makes a layer int8 by default. Measured on the
-    /// book's network on an Emerald Rapids Xeon, batch 100 and 1, one thread: with only its 784 x 50 layer in int8 it ran 10-12% faster than
-    /// with all three (the 50 x 100 and 100 x 10 layers gained less from int8 than quantizing their inputs cost).
+    /// The fewest weights for which <see cref="Network.Quantize"/> makes a layer int8 by default: none, so every layer
+    /// whose input cannot be negative is int8. Measured on the book's network on Zen 5 (an AMD EPYC), one thread,
+    /// alternating in one process, all three layers in int8 against only the 784 x 50 one: batch 1, 0.72-0.74 us per
+    /// image against 0.96-0.97; batch 100, 0.354-0.360 against 0.366-0.378; batch 10,000, 0.361-0.367 against
+    /// 0.360-0.368. The small layers won once the ends of their rows were loaded masked (Int8Tail) and a softmax over
+    /// 10 columns was finished in the tile (Int8Finish.Wide). Before those, on an Emerald Rapids Xeon, all three in
+    /// int8 were 10-12% slower; pass a threshold (8,192 there) where small layers lose.
     /// </summary>
-    public const int DefaultSmallestInt8Layer = 8192;
+    public const int DefaultSmallestInt8Layer = 0;
 
     private readonly QuantizedLayer[] _layers;
 

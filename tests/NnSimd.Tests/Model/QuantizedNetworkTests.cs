@@ -23,7 +23,7 @@ public class QuantizedNetworkTests(ITestOutputHelper output)
     public void The_books_network_in_int8_keeps_its_accuracy_one_at_a_time_and_in_batches()
     {
         (Network net, QuantizedNetwork q, MnistSet test) = Book.Value;
-        Assert.Equal("784-50-100-10 sigmoid,sigmoid,softmax int8,float32,float32", q.ToString());
+        Assert.Equal("784-50-100-10 sigmoid,sigmoid,softmax int8,int8,int8", q.ToString());
         int n = test.Count;
         var batched = new float[n * 10];
         var single = new float[n * 10];
@@ -111,12 +111,14 @@ public class QuantizedNetworkTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void By_default_small_layers_stay_float32()
+    public void Small_layers_stay_float32_below_the_threshold_given()
     {
-        // 200 x 41 = 8,200 and 150 x 60 = 9,000 weights reach the default 8,192; 41 x 150 and 60 x 10 do not.
+        // By default every layer is int8. With 8,192: 200 x 41 = 8,200 and 150 x 60 = 9,000 weights reach it;
+        // 41 x 150 and 60 x 10 do not.
         Network net = NetworkTests.RandomNetwork(4, Activation.Relu, 200, 41, 150, 60, 10);
         var calibration = new float[2 * 200];
-        Assert.EndsWith(" int8,float32,int8,float32", net.Quantize(calibration).ToString());
+        Assert.EndsWith(" int8,int8,int8,int8", net.Quantize(calibration).ToString());
+        Assert.EndsWith(" int8,float32,int8,float32", net.Quantize(calibration, smallestInt8Layer: 8192).ToString());
         Assert.EndsWith(" int8,int8,int8,int8", net.Quantize(calibration, smallestInt8Layer: 0).ToString());
         Assert.EndsWith(" float32,float32,float32,float32", net.Quantize(calibration, smallestInt8Layer: 1 << 20).ToString());
         Assert.Throws<ArgumentOutOfRangeException>(() => net.Quantize(calibration, smallestInt8Layer: -1));
