@@ -4,8 +4,8 @@ using NnSimd.Kernels;
 namespace NnSimd.Model;
 
 /// <summary>
-/// A network whose layers run in int8 where their input cannot be negative and they are large enough to gain (see
-/// <see cref="Network.Quantize"/>), the others in float32:
+/// A network whose layers run in int8 where their input cannot be negative (and, if a threshold was given, they are
+/// large enough to gain; see <see cref="Network.Quantize"/>), the others in float32:
 /// unsigned-byte inputs times int8 weights, summed exactly in int32, then scaled, biased and activated in float32
 /// while still in registers. Raw byte rows (pixels) feed an int8 first layer as they are. Immutable once built,
 /// so one instance serves any number of threads, each with its own <see cref="QuantizedWorkspace"/>. A row's

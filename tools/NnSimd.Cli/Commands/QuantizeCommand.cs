@@ -20,7 +20,7 @@ internal static class QuantizeCommand
         var activations = new Option<string?>("--activations") { Description = "One per layer, e.g. relu,relu,softmax: required for a PyTorch file (a state_dict holds none); the book's pickle defaults to sigmoid,sigmoid,softmax." };
         var calibration = CommonOptions.InputFile("--calibration", Calibration.OptionHelp, required: false);
         var smallest = CommonOptions.Int("--smallest-int8-layer", QuantizedNetwork.DefaultSmallestInt8Layer, 0, int.MaxValue,
-            "Layers with fewer weights stay float32, where quantizing their input costs more than int8 saves (0: every layer that can be int8).");
+            "Layers with fewer weights stay float32, for CPUs where quantizing a small layer's input costs more than int8 saves (0: every layer that can be int8).");
         var data = CommonOptions.Data();
         var offline = CommonOptions.Offline();
         var command = new Command("quantize", "Quantize a model to int8 (calibrated post-training quantization) and save it as safetensors.")
