@@ -24,7 +24,7 @@ internal static class Int8Tail
     /// Bytes [<paramref name="from"/>, k) of <paramref name="rows"/> rows of A (k apart) to tail (<see cref="Stride"/>
     /// apart), each padded with 0 to <paramref name="length"/>. With AVX-512 a row is one masked load, which cannot
     /// fault past A, and one store; the byte loop it replaces, and the stalled load of its bytes that followed, took
-    /// 13-16% of the all-int8 book network's time at batch 1 on Zen 5 (three layers, each row's end at A's end).
+    /// 11-16% of the all-int8 book network's time at batch 1 on Zen 5 (three layers, each row's end at A's end).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Copy(ref byte a, int k, int from, int rows, int length, ref byte tail)

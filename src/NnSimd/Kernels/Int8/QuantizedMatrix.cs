@@ -82,7 +82,8 @@ internal sealed class QuantizedMatrix
     /// VNNI strategy only). One more panel costs a VPDPBUSD per step of 4 k (k / 4, padded to a multiple of 8, per
     /// row); a tail column one per 32 k plus the sum across its 8 lanes (about 6 operations). Tail rows are used
     /// only when that is at least a quarter cheaper: 784 deep, 2 columns: 62 against 200; 50 deep, 4 columns: 32
-    /// against 16, so a panel.
+    /// against 16, so a panel. (A matrix of at most two panels' columns keeps them all in panels whatever this
+    /// says: see the constructor.)
     /// </summary>
     internal static bool UsesTail(int depth, int rest)
     {
