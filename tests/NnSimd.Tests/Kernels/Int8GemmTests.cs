@@ -262,12 +262,9 @@ public class Int8GemmTests
             (byte[] a, float[] w, float[] bias, float[] rowScales) = Operands(new Random(9 + n), m, k, n);
             bias[2] = float.PositiveInfinity;
             QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n, strategy);
-            float[] scaled = Int8GemmReference.Scaled(Int8GemmReference.Sums(a, m, k, q.Weights, n), m, n, rowScales, q.Scales, bias);
-            var expected = new float[m * n];
-            Softmax.Rows(scaled, n, expected);
             var c = new float[m * n];
             Int8Gemm.Multiply(a, m, k, rowScales, q, bias, Activation.Softmax, c);
-            AssertBitwise(expected, c, $"{strategy} softmax over {n} with +inf");
+            AssertBitwise(SoftmaxOfScaledSums(a, m, k, rowScales, q, bias), c, $"{strategy} softmax over {n} with +inf");
         }
     }
 
@@ -282,12 +279,9 @@ public class Int8GemmTests
             (byte[] a, float[] w, float[] bias, float[] rowScales) = Operands(new Random(n), m, k, n);
             QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n, strategy);
             Assert.Equal(0, q.TailColumns);
-            float[] scaled = Int8GemmReference.Scaled(Int8GemmReference.Sums(a, m, k, q.Weights, n), m, n, rowScales, q.Scales, bias);
-            var expected = new float[m * n];
-            Softmax.Rows(scaled, n, expected);
             var all = new float[m * n];
             Int8Gemm.Multiply(a, m, k, rowScales, q, bias, Activation.Softmax, all);
-            AssertBitwise(expected, all, $"{strategy} softmax over {n}");
+            AssertBitwise(SoftmaxOfScaledSums(a, m, k, rowScales, q, bias), all, $"{strategy} softmax over {n}");
             for (int i = 0; i < m; i++)
             {
                 var one = new float[n];
@@ -295,6 +289,16 @@ public class Int8GemmTests
                 AssertBitwise(all.AsSpan(i * n, n).ToArray(), one, $"{strategy} softmax over {n}: row {i} alone");
             }
         }
+    }
+
+    /// <summary>The reference's scaled sums, softmaxed row by row from memory.</summary>
+    private static float[] SoftmaxOfScaledSums(byte[] a, int m, int k, float[] rowScales, QuantizedMatrix q, float[] bias)
+    {
+        int n = q.Columns;
+        float[] scaled = Int8GemmReference.Scaled(Int8GemmReference.Sums(a, m, k, q.Weights, n), m, n, rowScales, q.Scales, bias);
+        var expected = new float[m * n];
+        Softmax.Rows(scaled, n, expected);
+        return expected;
     }
 
     private static void AssertActivation(Int8Strategy strategy, Activation act, QuantizedMatrix q, float[] scaled, float[] c, string shape)

@@ -163,17 +163,7 @@ internal static class Int8MicroKernel
             if (TRows.Count > 3) { w3 = Int8Finish.Wide<TDot, TAcc, TVec, TEpi>(c30, c31, Unsafe.Add(ref rowScale, 3 * rowScaleStep), wideScale, wideBias, cols, ref deferred, 3); }
             if (TRows.Count > 4) { w4 = Int8Finish.Wide<TDot, TAcc, TVec, TEpi>(c40, c41, Unsafe.Add(ref rowScale, 4 * rowScaleStep), wideScale, wideBias, cols, ref deferred, 4); }
             if (TRows.Count > 5) { w5 = Int8Finish.Wide<TDot, TAcc, TVec, TEpi>(c50, c51, Unsafe.Add(ref rowScale, 5 * rowScaleStep), wideScale, wideBias, cols, ref deferred, 5); }
-            Simd512.StoreFirst(w0, ref out0, cols, ref scratch);
-            if (TRows.Count > 1) { Simd512.StoreFirst(w1, ref Unsafe.Add(ref out0, n), cols, ref scratch); }
-            if (TRows.Count > 2) { Simd512.StoreFirst(w2, ref Unsafe.Add(ref out0, 2 * n), cols, ref scratch); }
-            if (TRows.Count > 3) { Simd512.StoreFirst(w3, ref Unsafe.Add(ref out0, 3 * n), cols, ref scratch); }
-            if (TRows.Count > 4) { Simd512.StoreFirst(w4, ref Unsafe.Add(ref out0, 4 * n), cols, ref scratch); }
-            if (TRows.Count > 5) { Simd512.StoreFirst(w5, ref Unsafe.Add(ref out0, 5 * n), cols, ref scratch); }
-            if (deferred != 0)
-            {
-                TEpi.Finish(ref out0, n, cols, deferred);
-            }
-
+            StoreRows<Simd512, Vector512<float>, TEpi, TRows>(w0, w1, w2, w3, w4, w5, ref out0, n, cols, ref scratch, deferred);
             return;
         }
 
@@ -193,17 +183,7 @@ internal static class Int8MicroKernel
             if (TRows.Count > 3) { v3 = Int8Finish.Value<TDot, TAcc, TSimd, TVec, TEpi>(c30, Unsafe.Add(ref rowScale, 3 * rowScaleStep), cs0, bias0, cols0, ref deferred, 3); }
             if (TRows.Count > 4) { v4 = Int8Finish.Value<TDot, TAcc, TSimd, TVec, TEpi>(c40, Unsafe.Add(ref rowScale, 4 * rowScaleStep), cs0, bias0, cols0, ref deferred, 4); }
             if (TRows.Count > 5) { v5 = Int8Finish.Value<TDot, TAcc, TSimd, TVec, TEpi>(c50, Unsafe.Add(ref rowScale, 5 * rowScaleStep), cs0, bias0, cols0, ref deferred, 5); }
-            TSimd.StoreFirst(v0, ref out0, cols0, ref scratch);
-            if (TRows.Count > 1) { TSimd.StoreFirst(v1, ref Unsafe.Add(ref out0, n), cols0, ref scratch); }
-            if (TRows.Count > 2) { TSimd.StoreFirst(v2, ref Unsafe.Add(ref out0, 2 * n), cols0, ref scratch); }
-            if (TRows.Count > 3) { TSimd.StoreFirst(v3, ref Unsafe.Add(ref out0, 3 * n), cols0, ref scratch); }
-            if (TRows.Count > 4) { TSimd.StoreFirst(v4, ref Unsafe.Add(ref out0, 4 * n), cols0, ref scratch); }
-            if (TRows.Count > 5) { TSimd.StoreFirst(v5, ref Unsafe.Add(ref out0, 5 * n), cols0, ref scratch); }
-            if (deferred != 0)
-            {
-                TEpi.Finish(ref out0, n, cols0, deferred);
-            }
-
+            StoreRows<TSimd, TVec, TEpi, TRows>(v0, v1, v2, v3, v4, v5, ref out0, n, cols0, ref scratch, deferred);
             return;
         }
 
@@ -213,5 +193,28 @@ internal static class Int8MicroKernel
         if (TRows.Count > 3) { Int8Finish.Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels>(c30, c31, Unsafe.Add(ref rowScale, 3 * rowScaleStep), cs0, cs1, bias0, bias1, cols0, cols1, lanes, ref Unsafe.Add(ref out0, 3 * n), ref scratch); }
         if (TRows.Count > 4) { Int8Finish.Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels>(c40, c41, Unsafe.Add(ref rowScale, 4 * rowScaleStep), cs0, cs1, bias0, bias1, cols0, cols1, lanes, ref Unsafe.Add(ref out0, 4 * n), ref scratch); }
         if (TRows.Count > 5) { Int8Finish.Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels>(c50, c51, Unsafe.Add(ref rowScale, 5 * rowScaleStep), cs0, cs1, bias0, bias1, cols0, cols1, lanes, ref Unsafe.Add(ref out0, 5 * n), ref scratch); }
+    }
+
+    /// <summary>
+    /// A row-wise epilogue's finished rows (TRows of them, <paramref name="n"/> apart from <paramref name="out0"/>),
+    /// their first <paramref name="cols"/> columns each; then the rows it deferred take the slow path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRows<TS, TV, TEpi, TRows>(TV v0, TV v1, TV v2, TV v3, TV v4, TV v5, ref float out0, int n, int cols, ref float scratch, int deferred)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TEpi : IEpilogue
+        where TRows : IRowCount
+    {
+        TS.StoreFirst(v0, ref out0, cols, ref scratch);
+        if (TRows.Count > 1) { TS.StoreFirst(v1, ref Unsafe.Add(ref out0, n), cols, ref scratch); }
+        if (TRows.Count > 2) { TS.StoreFirst(v2, ref Unsafe.Add(ref out0, 2 * n), cols, ref scratch); }
+        if (TRows.Count > 3) { TS.StoreFirst(v3, ref Unsafe.Add(ref out0, 3 * n), cols, ref scratch); }
+        if (TRows.Count > 4) { TS.StoreFirst(v4, ref Unsafe.Add(ref out0, 4 * n), cols, ref scratch); }
+        if (TRows.Count > 5) { TS.StoreFirst(v5, ref Unsafe.Add(ref out0, 5 * n), cols, ref scratch); }
+        if (deferred != 0)
+        {
+            TEpi.Finish(ref out0, n, cols, deferred);
+        }
     }
 }
