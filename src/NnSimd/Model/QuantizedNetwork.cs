@@ -138,7 +138,7 @@ public sealed class QuantizedNetwork
                         q = quantized;
                     }
 
-                    Int8Gemm.Multiply(q, n, layer.Inputs, new ReadOnlySpan<float>(in rowScale), weights, layer.Bias, activation, y);
+                    Int8Gemm.Compute(q, n, layer.Inputs, new ReadOnlySpan<float>(in rowScale), weights, layer.Bias, activation, y);
                 }
                 else
                 {

@@ -28,6 +28,7 @@ internal sealed class QuantizedMatrix
         Weights = weights;
         Scales = scales;
         Strategy = strategy;
+        Layout = Int8Layout.ForStrategy(strategy);
         Int8Layout layout = Layout;
         // Columns that fit two panels stay in panels: a row of them is then one 512-bit vector, and a softmax over
         // it is finished in the tile (Int8Finish.Wide) instead of by a pass over the stored logits. The all-int8
@@ -58,7 +59,8 @@ internal sealed class QuantizedMatrix
     /// <summary>The dot-product strategy B is packed for (the process's, unless a test asks for another).</summary>
     internal Int8Strategy Strategy { get; }
 
-    internal Int8Layout Layout => Int8Layout.ForStrategy(Strategy);
+    /// <summary>The packing of <see cref="Strategy"/>, kept: <see cref="Panel"/> needs it on every tile call.</summary>
+    internal Int8Layout Layout { get; }
 
     /// <summary>The most steps a kernel takes at once (the row kernel's 8 accumulators on one panel): Steps is a multiple of it.</summary>
     internal const int StepMultiple = 8;
