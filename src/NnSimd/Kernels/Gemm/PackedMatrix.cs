@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -19,6 +20,9 @@ public sealed class PackedMatrix
 {
     private readonly float[] _storage;
     private readonly int _offset;
+
+    /// <summary>Whether every weight is finite: 0 not yet known, 1 yes, 2 no. Found on first use after each (re)pack.</summary>
+    private int _finite;
 
     private PackedMatrix(int rows, int columns, int panelWidth)
     {
@@ -102,6 +106,7 @@ public sealed class PackedMatrix
     internal void Repack(ReadOnlySpan<float> source, bool transposed)
     {
         Guard.Shape(source, Rows, Columns, nameof(source));
+        _finite = 0;
         int w = PanelWidth;
         Span<float> all = Storage;
         for (int j = 0; j < Panels; j++)
@@ -221,6 +226,26 @@ public sealed class PackedMatrix
         packed.Storage.Clear();
         packed.Repack(b, transposed: true);
         return packed;
+    }
+
+    /// <summary>
+    /// Whether every weight is finite, so the kernels may skip the steps of k where A is zero (<see cref="NonZeroSteps"/>).
+    /// Computed once per (re)pack, on first use: one vector pass over the weights.
+    /// </summary>
+    internal bool IsFinite
+    {
+        get
+        {
+            int known = Volatile.Read(ref _finite);
+            if (known == 0)
+            {
+                // MaxMagnitude is NaN if any weight is, and infinite if any is.
+                known = float.IsFinite(TensorPrimitives.MaxMagnitude<float>(Storage)) ? 1 : 2;
+                Volatile.Write(ref _finite, known);
+            }
+
+            return known == 1;
+        }
     }
 
     /// <summary>Copies B back out, row-major <c>[rows x columns]</c>.</summary>

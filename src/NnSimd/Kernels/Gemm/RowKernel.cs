@@ -17,13 +17,13 @@ internal static class RowKernel
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TSimd, TVec, TEpi, TPanels>(
-        ref float a, PackedMatrix b, int j0, int kc0, int depth, ref float c, ReadOnlySpan<float> bias, bool first, bool last, ref float scratch)
+        ref float a, PackedMatrix b, int j0, int kc0, int depth, Steps steps, ref float c, ReadOnlySpan<float> bias, bool first, bool last, ref float scratch)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TEpi : IEpilogue
         where TPanels : IRowCount
     {
-        Debug.Assert(depth > 0 && j0 + TPanels.Count <= b.Panels && kc0 + depth <= b.Rows, "the row's panels and depth lie inside B");
+        Debug.Assert(depth > 0 && j0 + TPanels.Count <= b.Panels && kc0 + depth <= b.Rows && steps.Count <= depth, "the row's panels, depth and steps lie inside B");
         int w = TSimd.Count;
         int n = b.Columns;
         int col0 = j0 * w;
@@ -48,8 +48,11 @@ internal static class RowKernel
             if (TPanels.Count > 3) { s3 = TSimd.LoadFirst(ref c3, cols3, ref scratch); }
         }
 
-        for (int p = 0; p < depth; p++)
+        // Only the steps of k where the row is not zero (NonZeroSteps): the others leave every sum's bits as they are.
+        ref int step = ref steps.First;
+        for (int s = 0; s < steps.Count; s++)
         {
+            int p = Unsafe.Add(ref step, s);
             TVec av = TSimd.Broadcast(Unsafe.Add(ref a, p));
             s0 = TSimd.MulAdd(av, TSimd.Load(ref Unsafe.Add(ref p0, p * w)), s0);
             if (TPanels.Count > 1) { s1 = TSimd.MulAdd(av, TSimd.Load(ref Unsafe.Add(ref p1, p * w)), s1); }
