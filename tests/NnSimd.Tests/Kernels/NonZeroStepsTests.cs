@@ -91,6 +91,54 @@ public class NonZeroStepsTests
         }
     }
 
+    /// <summary>
+    /// The same products with skipping and without: a copy of B with one more column holding an infinite weight (at a
+    /// step where no row is zero, so only that column is affected) skips nothing, and every other column must come
+    /// out with the same bits. Column j's result depends on column j alone, whichever panel or tail it sits in.
+    /// </summary>
+    [Theory]
+    [InlineData(37, 784, 50)]
+    [InlineData(1, 784, 50)]
+    [InlineData(100, 784, 16)]
+    [InlineData(13, 1100, 33)] // two depth blocks
+    [InlineData(9, 200, 7)]
+    public void Skipping_zero_steps_changes_no_bit(int m, int k, int n)
+    {
+        var rng = new Random(m + k + n);
+        float[] a = SparseRows(rng, m * k, 0.8);
+        NoNaN(a, 0.75f);
+        const int dense = 5;
+        for (int i = 0; i < m; i++)
+        {
+            a[(i * k) + dense] = 1f; // no row is zero here
+        }
+
+        float[] w = Numerics.Random(rng, k * n);
+        var wide = new float[k * (n + 1)];
+        for (int p = 0; p < k; p++)
+        {
+            w.AsSpan(p * n, n).CopyTo(wide.AsSpan(p * (n + 1), n));
+        }
+
+        wide[(dense * (n + 1)) + n] = float.PositiveInfinity;
+        PackedMatrix skipping = PackedMatrix.Pack(w, k, n);
+        PackedMatrix whole = PackedMatrix.Pack(wide, k, n + 1);
+        Assert.True(skipping.IsFinite);
+        Assert.False(whole.IsFinite);
+        float[] bias = Numerics.Random(rng, n + 1);
+        foreach (Activation activation in new[] { Activation.Identity, Activation.Sigmoid, Activation.Relu })
+        {
+            var c = new float[m * n];
+            var cWide = new float[m * (n + 1)];
+            Gemm.Multiply(a, m, k, skipping, bias.AsSpan(0, n), activation, c);
+            Gemm.Multiply(a, m, k, whole, bias, activation, cWide);
+            for (int i = 0; i < m; i++)
+            {
+                Assert.Equal(cWide.AsSpan(i * (n + 1), n).ToArray(), c.AsSpan(i * n, n).ToArray());
+            }
+        }
+    }
+
     [Fact]
     public void An_infinite_weight_meets_a_zero_input_as_NaN_and_skips_nothing()
     {

@@ -61,9 +61,9 @@ internal static class MacroKernel
                     ref float panel = ref Unsafe.Add(ref b.Panel(j), kc0 * w);
                     switch (panels)
                     {
-                        case 3: RowTiles<TSimd, TVec, TEpi, Panels3>(ref a0, i0, tiled, m, kc0, ref panel, ref Unsafe.Add(ref c0, col), tile, j == 0, ref scratch); break;
-                        case 2: RowTiles<TSimd, TVec, TEpi, Panels2>(ref a0, i0, tiled, m, kc0, ref panel, ref Unsafe.Add(ref c0, col), tile, j == 0, ref scratch); break;
-                        default: RowTiles<TSimd, TVec, TEpi, Panels1>(ref a0, i0, tiled, m, kc0, ref panel, ref Unsafe.Add(ref c0, col), tile, j == 0, ref scratch); break;
+                        case 3: RowTiles<TSimd, TVec, TEpi, Panels3>(ref a0, i0, tiled, m, kc0, ref panel, ref Unsafe.Add(ref c0, col), tile, j == 0, skipZeros, ref found, ref scratch); break;
+                        case 2: RowTiles<TSimd, TVec, TEpi, Panels2>(ref a0, i0, tiled, m, kc0, ref panel, ref Unsafe.Add(ref c0, col), tile, j == 0, skipZeros, ref found, ref scratch); break;
+                        default: RowTiles<TSimd, TVec, TEpi, Panels1>(ref a0, i0, tiled, m, kc0, ref panel, ref Unsafe.Add(ref c0, col), tile, j == 0, skipZeros, ref found, ref scratch); break;
                     }
 
                     j += panels;
@@ -113,7 +113,7 @@ internal static class MacroKernel
     /// <summary>Rows [i0, tiled) in tiles of 8 (then one of 4) against TPanels panels starting at <paramref name="panel"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowTiles<TSimd, TVec, TEpi, TPanels>(
-        ref float a0, int i0, int tiled, int m, int kc0, ref float panel, ref float c, in TileArgs<TVec> tile, bool firstPanels, ref float scratch)
+        ref float a0, int i0, int tiled, int m, int kc0, ref float panel, ref float c, in TileArgs<TVec> tile, bool firstPanels, bool skipZeros, ref int found, ref float scratch)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TEpi : IEpilogue
@@ -130,12 +130,24 @@ internal static class MacroKernel
             // tile up front). Otherwise it "prefetches" its own rows, which are already in cache.
             bool ahead = firstPanels && i + (2 * GemmBlocking.TileRows) <= m;
             ref float next = ref Unsafe.Add(ref a0, ((ahead ? i + GemmBlocking.TileRows : i) * k) + kc0);
-            MicroKernel.Tile<TSimd, TVec, TEpi, Rows8, TPanels>(ref Unsafe.Add(ref a0, (i * k) + kc0), ref panel, ref Unsafe.Add(ref c, i * n), tile, ref next, ref scratch);
+            ref float rows = ref Unsafe.Add(ref a0, (i * k) + kc0);
+            scoped Steps steps = TileSteps(ref rows, k, GemmBlocking.TileRows, tile.Depth, skipZeros, ref found);
+            MicroKernel.Tile<TSimd, TVec, TEpi, Rows8, TPanels>(ref rows, ref panel, ref Unsafe.Add(ref c, i * n), tile, steps, ref next, ref scratch);
         }
 
         if (i < tiled)
         {
-            MicroKernel.Tile<TSimd, TVec, TEpi, Rows4, TPanels>(ref Unsafe.Add(ref a0, (i * k) + kc0), ref panel, ref Unsafe.Add(ref c, i * n), tile, ref Unsafe.Add(ref a0, (i * k) + kc0), ref scratch);
+            ref float rows = ref Unsafe.Add(ref a0, (i * k) + kc0);
+            scoped Steps steps = TileSteps(ref rows, k, 4, tile.Depth, skipZeros, ref found);
+            MicroKernel.Tile<TSimd, TVec, TEpi, Rows4, TPanels>(ref rows, ref panel, ref Unsafe.Add(ref c, i * n), tile, steps, ref rows, ref scratch);
         }
     }
+
+    /// <summary>
+    /// The steps a tile of <paramref name="rows"/> rows takes: those where one of its rows is not zero, when the
+    /// matrix allows skipping and the depth is at least <see cref="NonZeroSteps.TileDepth"/>; else all of them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Steps TileSteps(ref float a, int lda, int rows, int depth, bool skipZeros, ref int found) =>
+        skipZeros && depth >= NonZeroSteps.TileDepth ? NonZeroSteps.Find(ref a, lda, rows, depth, ref found) : new Steps(ref NonZeroSteps.All[0], depth);
 }

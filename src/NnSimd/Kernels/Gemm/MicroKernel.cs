@@ -18,7 +18,7 @@ internal static class MicroKernel
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile<TSimd, TVec, TEpi, TRows, TPanels>(ref float a, ref float panel, ref float c, in TileArgs<TVec> t, ref float next, ref float scratch)
+    public static void Tile<TSimd, TVec, TEpi, TRows, TPanels>(ref float a, ref float panel, ref float c, in TileArgs<TVec> t, Steps steps, ref float next, ref float scratch)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TEpi : IEpilogue
@@ -75,7 +75,11 @@ internal static class MicroKernel
         ref float a7 = ref Unsafe.Add(ref a, 7 * lda);
         ref float panel1 = ref Unsafe.Add(ref panel, TPanels.Count > 1 ? t.PanelStride : 0);
         ref float panel2 = ref Unsafe.Add(ref panel, TPanels.Count > 2 ? 2 * t.PanelStride : 0);
-        int depth = t.Depth;
+        // The tile takes only the steps of k where one of its rows is not zero (NonZeroSteps), which changes no bit;
+        // the prefetch of the next tile's rows still covers all of them, 64 bytes or more a step.
+        ref int step = ref steps.First;
+        int count = steps.Count;
+        int reach = Math.Max(TRows.Count, TRows.Count * t.Depth / Math.Max(count, 1));
         // One step p of k, with a = A[i, p] broadcast and b = B[p, j..j + NR) per panel (8 x 3 shown; TRows = 4 keeps
         // rows 0-3, TPanels = 1 or 2 keeps the first columns, and the rest fold away at compile time):
         //             b0 (panel 0)     b1 (panel 1)     b2 (panel 2)
@@ -84,12 +88,19 @@ internal static class MicroKernel
         //   ...
         //   A[7, p]   c70 += a7 b0     c71 += a7 b1     c72 += a7 b2
         // 3 loads of B and 8 broadcasts of A feed 24 FMAs.
-        for (int p = 0; p < depth; p++)
+        for (int s = 0; s < count; s++)
         {
             // A's rows are contiguous (row-major, stride k), so the next tile is one run of TRows x k floats:
-            // TRows floats further each step covers it in k steps, a new line every other step, and never
-            // leaves the rows that exist.
-            Prefetch.Line(ref Unsafe.Add(ref next, p * TRows.Count));
+            // reach = TRows k / count floats further each step covers it in count steps (a new line every other
+            // step when no step is skipped); past 16 floats a step, the following line too. A prefetch never
+            // faults, and none lands more than a line past the rows.
+            int p = Unsafe.Add(ref step, s);
+            Prefetch.Line(ref Unsafe.Add(ref next, s * reach));
+            if (reach > 16)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref next, (s * reach) + 16));
+            }
+
             TVec b0 = TSimd.Load(ref Unsafe.Add(ref panel, p * w));
             TVec b1 = TPanels.Count > 1 ? TSimd.Load(ref Unsafe.Add(ref panel1, p * w)) : b0;
             TVec b2 = TPanels.Count > 2 ? TSimd.Load(ref Unsafe.Add(ref panel2, p * w)) : b0;

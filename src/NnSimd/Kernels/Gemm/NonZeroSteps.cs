@@ -18,6 +18,13 @@ internal static class NonZeroSteps
     /// <summary>The longest run of steps a kernel takes at once: one depth block.</summary>
     public const int Capacity = GemmBlocking.DepthBlock;
 
+    /// <summary>
+    /// The least depth at which a tile looks for zero steps: looking reads the tile's rows once more, a few percent of
+    /// a tile as deep as 784 (MNIST's first layer); for the 50 or 100 steps of a hidden layer it would cost more,
+    /// and sigmoid or tanh outputs are never zero anyway.
+    /// </summary>
+    public const int TileDepth = 128;
+
     /// <summary>Entries a buffer needs: one per step, and one vector more that a 512-bit store may write past the count.</summary>
     public const int BufferLength = Capacity + 16;
 
