@@ -200,6 +200,40 @@ public class Int8GemmTests
         }
     }
 
+    /// <summary>
+    /// Rows like MNIST's pixels, mostly zero, which the VNNI tiles take only at the groups of 4 bytes where a row of
+    /// the tile is not zero (NonZeroSteps): 6- and 4-row tiles, rows left to the row kernel, depths at and past the
+    /// 128 bytes where tiles start to look, a tile dense at its start (every group taken), odd lengths whose last
+    /// group is partial. The sums are integers, so the bits must be the reference's.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Strategies))]
+    public void Rows_of_mostly_zeros_give_the_reference_bits(string name)
+    {
+        Int8Strategy strategy = Enum.Parse<Int8Strategy>(name);
+        foreach ((int m, int k, int n) in new[] { (1, 784, 50), (1, 785, 120), (5, 300, 57), (7, 128, 16), (13, 129, 64), (17, 784, 50), (100, 784, 50), (3, 4096, 8) })
+        {
+            var rng = new Random((m * 31) + k + n);
+            (byte[] a, float[] w, float[] bias, float[] rowScales) = Operands(rng, m, k, n);
+            for (int i = 0; i < a.Length; i++)
+            {
+                bool digit = i % k is int p && p > k / 4 && p < 3 * k / 4 && rng.NextDouble() < 0.4;
+                a[i] = digit ? a[i] : (byte)0;
+            }
+
+            if (m > 2)
+            {
+                a.AsSpan(k, 64 * 4).Fill(9); // row 1 dense from its start: its tile takes every group
+            }
+
+            QuantizedMatrix q = QuantizedMatrix.Quantize(w, k, n, strategy);
+            float[] expected = Int8GemmReference.Scaled(Int8GemmReference.Sums(a, m, k, q.Weights, n), m, n, rowScales, q.Scales, bias);
+            var c = new float[m * n];
+            Int8Gemm.Multiply(a, m, k, rowScales, q, bias, Activation.Identity, c);
+            AssertBitwise(expected, c, $"{strategy} {m}x{k}.{k}x{n}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Strategies))]
     public void Every_activation_is_the_same_on_every_kernel_path(string name)

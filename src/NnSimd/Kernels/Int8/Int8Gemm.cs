@@ -157,6 +157,9 @@ internal static class Int8Gemm
     {
         Span<float> scratchSpan = stackalloc float[16];
         Span<byte> tailSpan = stackalloc byte[Int8Tail.Bytes];
+        Span<int> groupSpan = stackalloc int[NonZeroSteps.BufferLength];
+        ref int found = ref MemoryMarshal.GetReference(groupSpan);
+        bool skipZeros = SkipsZeros<TDot, TAcc, TVec>(k);
         var args = new Int8TileArgs(
             ref MemoryMarshal.GetReference(scratchSpan), ref MemoryMarshal.GetReference(tailSpan), k, b.Columns, b.StepBytes,
             ref MemoryMarshal.GetArrayDataReference(b.Scales), ref MemoryMarshal.GetReference(bias), !bias.IsEmpty);
@@ -169,12 +172,16 @@ internal static class Int8Gemm
         {
             int nextRow = i + TRows.Count;
             ReadOnlySpan<byte> next = a.Slice(nextRow * k, (Math.Min(m, nextRow + TRows.Count) - nextRow) * k);
-            Strip<TDot, TAcc, TSimd, TVec, TEpi, TRows>(ref Unsafe.Add(ref a0, i * k), (m - i) * k, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args, next);
+            ref byte rows = ref Unsafe.Add(ref a0, i * k);
+            scoped Steps groups = skipZeros ? NonZeroSteps.FindGroups(ref rows, k, TRows.Count, k / TDot.Group, ref found) : default;
+            Strip<TDot, TAcc, TSimd, TVec, TEpi, TRows>(ref rows, (m - i) * k, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args, groups, next);
         }
 
         if (TRows.Count > 4 && i + 4 <= m)
         {
-            Strip<TDot, TAcc, TSimd, TVec, TEpi, Rows4>(ref Unsafe.Add(ref a0, i * k), (m - i) * k, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args);
+            ref byte rows = ref Unsafe.Add(ref a0, i * k);
+            scoped Steps groups = skipZeros ? NonZeroSteps.FindGroups(ref rows, k, 4, k / TDot.Group, ref found) : default;
+            Strip<TDot, TAcc, TSimd, TVec, TEpi, Rows4>(ref rows, (m - i) * k, ref Unsafe.Add(ref c0, i * args.Ldc), ref Unsafe.Add(ref s0, i * rowScaleStep), rowScaleStep, b, args, groups);
             i += 4;
         }
 
@@ -193,7 +200,7 @@ internal static class Int8Gemm
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Strip<TDot, TAcc, TSimd, TVec, TEpi, TRows>(
-        ref byte a, int available, ref float c, ref float rowScale, int rowScaleStep, QuantizedMatrix b, Int8TileArgs args, ReadOnlySpan<byte> next = default)
+        ref byte a, int available, ref float c, ref float rowScale, int rowScaleStep, QuantizedMatrix b, Int8TileArgs args, Steps groups, ReadOnlySpan<byte> next = default)
         where TDot : IDot<TAcc, TVec>
         where TAcc : struct
         where TSimd : struct, ISimd<TVec>
@@ -206,13 +213,20 @@ internal static class Int8Gemm
         for (; j + 2 <= b.Panels; j += 2)
         {
             PrefetchPart(next, j / 2, calls);
-            Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels2>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
+            if (NonZeroSteps.Skips(groups))
+            {
+                Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels2, ListedSteps>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args, groups);
+            }
+            else
+            {
+                Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels2, EveryStep>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
+            }
         }
 
         if (j < b.Panels)
         {
             PrefetchPart(next, calls - 1, calls);
-            Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels1>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
+            Int8MicroKernel.Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, Panels1, EveryStep>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, ref rowScale, rowScaleStep, args);
         }
 
         if (b.TailColumns > 0)
@@ -220,6 +234,18 @@ internal static class Int8Gemm
             Int8DotColumns.Rows<TEpi, TRows>(ref a, available, b, ref c, ref rowScale, rowScaleStep, args);
         }
     }
+
+    /// <summary>
+    /// Whether the tiles leave out the groups of k where all their rows are zero (<see cref="NonZeroSteps"/>): with
+    /// VPDPBUSD's groups of 4 bytes, for a k of at least <see cref="NonZeroSteps.TileDepth"/> bytes (the look reads the
+    /// rows once more; the 50 or 100 bytes of a hidden layer's quantized activations would not repay it) and of at
+    /// most 4 <see cref="NonZeroSteps.Capacity"/> (the list's room).
+    /// </summary>
+    private static bool SkipsZeros<TDot, TAcc, TVec>(int k)
+        where TDot : IDot<TAcc, TVec>
+        where TAcc : struct
+        where TVec : struct =>
+        TDot.Group == 4 && k / 4 <= NonZeroSteps.Capacity && k >= NonZeroSteps.TileDepth;
 
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> equal parts of <paramref name="next"/>, asked for into cache; nothing past its end.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -20,8 +20,8 @@ internal static class Int8MicroKernel
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, TPanels>(
-        ref byte a, int available, ref byte panel, int col, ref float c, ref float rowScale, int rowScaleStep, Int8TileArgs t)
+    public static void Tile<TDot, TAcc, TSimd, TVec, TEpi, TRows, TPanels, TOrder>(
+        ref byte a, int available, ref byte panel, int col, ref float c, ref float rowScale, int rowScaleStep, Int8TileArgs t, Steps groups = default)
         where TDot : IDot<TAcc, TVec>
         where TAcc : struct
         where TSimd : struct, ISimd<TVec>
@@ -29,6 +29,7 @@ internal static class Int8MicroKernel
         where TEpi : IEpilogue
         where TRows : IRowCount
         where TPanels : IRowCount
+        where TOrder : IStepOrder
     {
         Debug.Assert(TRows.Count <= 6 && TPanels.Count <= 2, "the tile holds at most 6 rows x 2 panels");
         int k = t.Depth;
@@ -45,28 +46,34 @@ internal static class Int8MicroKernel
         int unit = TPanels.Count > 1 ? 1 : 2;
         int whole = k - (k % (unit * g));
 
-        // Pass 0 runs over the whole iterations; pass 1, if A has bytes left, runs once more over each row's rest,
-        // read whole: in place, or copied zero-padded to t.Tail at A's end (the weights past k are packed as 0, and
-        // B's steps are padded to a multiple of 8). Pointers advance by bumps and rows are reached from two of them
-        // with scaled indices, so the loop needs few general registers.
+        // Pass 0 runs over the whole iterations: every group of k, or (with 2 panels) only the groups listed in
+        // groups, those where a row of the tile is not zero (NonZeroSteps; the sums are integers, so leaving out the
+        // others is exact). Pass 1, if A has bytes left, runs once more over each row's rest, read whole: in place,
+        // or copied zero-padded to t.Tail at A's end (the weights past k are packed as 0, and B's steps are padded
+        // to a multiple of 8). Rows are reached from two pointers with scaled indices, so the loop needs few general
+        // registers.
+        bool listed = typeof(TOrder) == typeof(ListedSteps);
+        Debug.Assert(!listed || (TPanels.Count == 2 && groups.Count <= whole / g), "only 2-panel tiles skip groups, within the whole ones");
         ref byte rows = ref a;
         nint lda = k;
-        int steps = whole / (unit * g);
+        ref int list = ref groups.First;
+        int entries = listed ? groups.Count : whole / g;
         nint stepBytes = t.StepBytes;
-        ref byte bp = ref panel;
+        ref byte start = ref panel;
         for (int pass = 0; pass < 2; pass++)
         {
-            ref byte a0 = ref rows;
-            ref byte a3 = ref Unsafe.Add(ref rows, TRows.Count > 3 ? 3 * lda : 0);
-
             // One step: each row's next group broadcast (x), each panel's weights for it (b0, b1):
             //           b0 (panel 0)           b1 (panel 1)
             //   row 0   c00 = dot(c00, x, b0)  c01 = dot(c01, x, b1)
             //   ...
             //   row 5   c50                    c51
             // On one panel, b1 is the panel's next step and the second column takes each row's next group.
-            for (int left = steps; left > 0; left--)
+            for (int e = 0; e < entries; e += unit)
             {
+                nint q = TOrder.At(ref list, e);
+                ref byte a0 = ref Unsafe.Add(ref rows, q * g);
+                ref byte a3 = ref Unsafe.Add(ref a0, TRows.Count > 3 ? 3 * lda : 0);
+                ref byte bp = ref Unsafe.Add(ref start, q * stepBytes);
                 TAcc b0 = TDot.Load(ref bp);
                 TAcc b1 = TDot.Load(ref Unsafe.Add(ref bp, TPanels.Count > 1 ? w : stepBytes));
                 TAcc x = TDot.Broadcast(ref a0);
@@ -106,10 +113,6 @@ internal static class Int8MicroKernel
                     c50 = TDot.Dot(c50, x, b0);
                     c51 = TDot.Dot(c51, TPanels.Count > 1 ? x : TDot.Broadcast(ref Unsafe.Add(ref a3, (2 * lda) + g)), b1);
                 }
-
-                a0 = ref Unsafe.Add(ref a0, unit * g);
-                a3 = ref Unsafe.Add(ref a3, unit * g);
-                bp = ref Unsafe.Add(ref bp, unit * stepBytes);
             }
 
             if (pass == 1 || whole == k)
@@ -130,7 +133,9 @@ internal static class Int8MicroKernel
                 lda = Int8Tail.Stride;
             }
 
-            steps = 1;
+            start = ref Unsafe.Add(ref panel, whole / g * stepBytes);
+            list = ref NonZeroSteps.All[0]; // groups 0 and 1 from the rest's start, in either order
+            entries = unit;
         }
 
         if (TPanels.Count == 1)
