@@ -72,33 +72,14 @@ internal static class MacroKernel
                 for (int i = tiled; i < end; i++)
                 {
                     ref float row = ref Unsafe.Add(ref a0, i * k + kc0);
-                    scoped Steps steps = new(ref NonZeroSteps.All[0], kc);
-                    if (skipZeros)
+                    scoped Steps steps = TileSteps(ref row, k, 1, kc, skipZeros, ref found);
+                    if (NonZeroSteps.Skips(steps))
                     {
-                        steps = NonZeroSteps.Find(ref row, k, 1, kc, ref found);
+                        RowPanels<TSimd, TVec, TEpi, ListedSteps>(ref row, b, kc0, kc, steps, ref Unsafe.Add(ref c0, i * n), bias, first, last, ref scratch);
                     }
-
-                    int j = 0;
-                    for (; j + 4 <= b.Panels; j += 4)
+                    else
                     {
-                        RowKernel.Run<TSimd, TVec, TEpi, Panels4>(ref row, b, j, kc0, kc, steps, ref Unsafe.Add(ref c0, i * n), bias, first, last, ref scratch);
-                    }
-
-                    if (j + 3 == b.Panels)
-                    {
-                        RowKernel.Run<TSimd, TVec, TEpi, Panels3>(ref row, b, j, kc0, kc, steps, ref Unsafe.Add(ref c0, i * n), bias, first, last, ref scratch);
-                        j += 3;
-                    }
-
-                    if (j + 2 <= b.Panels)
-                    {
-                        RowKernel.Run<TSimd, TVec, TEpi, Panels2>(ref row, b, j, kc0, kc, steps, ref Unsafe.Add(ref c0, i * n), bias, first, last, ref scratch);
-                        j += 2;
-                    }
-
-                    if (j < b.Panels)
-                    {
-                        RowKernel.Run<TSimd, TVec, TEpi, Panels1>(ref row, b, j, kc0, kc, steps, ref Unsafe.Add(ref c0, i * n), bias, first, last, ref scratch);
+                        RowPanels<TSimd, TVec, TEpi, EveryStep>(ref row, b, kc0, kc, steps, ref Unsafe.Add(ref c0, i * n), bias, first, last, ref scratch);
                     }
                 }
 
@@ -107,6 +88,39 @@ internal static class MacroKernel
                     TailKernel.Run<TSimd, TVec, TEpi>(ref a0, i0, end, k, b, bias, ref c0, ref scratch);
                 }
             }
+        }
+    }
+
+    /// <summary>One row across every panel of B, four at a time, then 3, 2 or 1, taking the steps of k in TOrder.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowPanels<TSimd, TVec, TEpi, TOrder>(
+        ref float row, PackedMatrix b, int kc0, int kc, Steps steps, ref float c, ReadOnlySpan<float> bias, bool first, bool last, ref float scratch)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TEpi : IEpilogue
+        where TOrder : IStepOrder
+    {
+        int j = 0;
+        for (; j + 4 <= b.Panels; j += 4)
+        {
+            RowKernel.Run<TSimd, TVec, TEpi, Panels4, TOrder>(ref row, b, j, kc0, kc, steps, ref c, bias, first, last, ref scratch);
+        }
+
+        if (j + 3 == b.Panels)
+        {
+            RowKernel.Run<TSimd, TVec, TEpi, Panels3, TOrder>(ref row, b, j, kc0, kc, steps, ref c, bias, first, last, ref scratch);
+            j += 3;
+        }
+
+        if (j + 2 <= b.Panels)
+        {
+            RowKernel.Run<TSimd, TVec, TEpi, Panels2, TOrder>(ref row, b, j, kc0, kc, steps, ref c, bias, first, last, ref scratch);
+            j += 2;
+        }
+
+        if (j < b.Panels)
+        {
+            RowKernel.Run<TSimd, TVec, TEpi, Panels1, TOrder>(ref row, b, j, kc0, kc, steps, ref c, bias, first, last, ref scratch);
         }
     }
 
@@ -132,20 +146,34 @@ internal static class MacroKernel
             ref float next = ref Unsafe.Add(ref a0, ((ahead ? i + GemmBlocking.TileRows : i) * k) + kc0);
             ref float rows = ref Unsafe.Add(ref a0, (i * k) + kc0);
             scoped Steps steps = TileSteps(ref rows, k, GemmBlocking.TileRows, tile.Depth, skipZeros, ref found);
-            MicroKernel.Tile<TSimd, TVec, TEpi, Rows8, TPanels>(ref rows, ref panel, ref Unsafe.Add(ref c, i * n), tile, steps, ref next, ref scratch);
+            if (NonZeroSteps.Skips(steps))
+            {
+                MicroKernel.Tile<TSimd, TVec, TEpi, Rows8, TPanels, ListedSteps>(ref rows, ref panel, ref Unsafe.Add(ref c, i * n), tile, steps, ref next, ref scratch);
+            }
+            else
+            {
+                MicroKernel.Tile<TSimd, TVec, TEpi, Rows8, TPanels, EveryStep>(ref rows, ref panel, ref Unsafe.Add(ref c, i * n), tile, steps, ref next, ref scratch);
+            }
         }
 
         if (i < tiled)
         {
             ref float rows = ref Unsafe.Add(ref a0, (i * k) + kc0);
             scoped Steps steps = TileSteps(ref rows, k, 4, tile.Depth, skipZeros, ref found);
-            MicroKernel.Tile<TSimd, TVec, TEpi, Rows4, TPanels>(ref rows, ref panel, ref Unsafe.Add(ref c, i * n), tile, steps, ref rows, ref scratch);
+            if (NonZeroSteps.Skips(steps))
+            {
+                MicroKernel.Tile<TSimd, TVec, TEpi, Rows4, TPanels, ListedSteps>(ref rows, ref panel, ref Unsafe.Add(ref c, i * n), tile, steps, ref rows, ref scratch);
+            }
+            else
+            {
+                MicroKernel.Tile<TSimd, TVec, TEpi, Rows4, TPanels, EveryStep>(ref rows, ref panel, ref Unsafe.Add(ref c, i * n), tile, steps, ref rows, ref scratch);
+            }
         }
     }
 
     /// <summary>
-    /// The steps a tile of <paramref name="rows"/> rows takes: those where one of its rows is not zero, when the
-    /// matrix allows skipping and the depth is at least <see cref="NonZeroSteps.TileDepth"/>; else all of them.
+    /// The steps a tile of <paramref name="rows"/> rows (or a single row) takes: those where one of its rows is not
+    /// zero, when the matrix allows skipping and the depth is at least <see cref="NonZeroSteps.TileDepth"/>; else all.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Steps TileSteps(ref float a, int lda, int rows, int depth, bool skipZeros, ref int found) =>

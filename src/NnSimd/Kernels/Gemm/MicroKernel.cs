@@ -18,12 +18,13 @@ internal static class MicroKernel
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile<TSimd, TVec, TEpi, TRows, TPanels>(ref float a, ref float panel, ref float c, in TileArgs<TVec> t, Steps steps, ref float next, ref float scratch)
+    public static void Tile<TSimd, TVec, TEpi, TRows, TPanels, TOrder>(ref float a, ref float panel, ref float c, in TileArgs<TVec> t, Steps steps, ref float next, ref float scratch)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TEpi : IEpilogue
         where TRows : IRowCount
         where TPanels : IRowCount
+        where TOrder : IStepOrder
     {
         Debug.Assert(t.Depth > 0 && t.Lda >= t.Depth && t.Ldc >= t.Cols0, "a tile needs depth, and strides that cover it");
         Debug.Assert(t.Cols0 is > 0 and <= 16 && (TPanels.Count < 2 || t.Cols1 > 0) && (TPanels.Count < 3 || t.Cols2 > 0), "every panel of a tile has a real column");
@@ -75,11 +76,13 @@ internal static class MicroKernel
         ref float a7 = ref Unsafe.Add(ref a, 7 * lda);
         ref float panel1 = ref Unsafe.Add(ref panel, TPanels.Count > 1 ? t.PanelStride : 0);
         ref float panel2 = ref Unsafe.Add(ref panel, TPanels.Count > 2 ? 2 * t.PanelStride : 0);
-        // The tile takes only the steps of k where one of its rows is not zero (NonZeroSteps), which changes no bit;
-        // the prefetch of the next tile's rows still covers all of them, 64 bytes or more a step.
+        // With a list (ListedSteps), the tile takes only the steps of k where one of its rows is not zero
+        // (NonZeroSteps), which changes no bit, and the prefetch of the next tile's rows still covers all of them.
+        // Specialised per order, so the loop over every step has neither the list nor the wider prefetch.
+        bool listed = typeof(TOrder) == typeof(ListedSteps);
         ref int step = ref steps.First;
-        int count = steps.Count;
-        int reach = Math.Max(TRows.Count, TRows.Count * t.Depth / Math.Max(count, 1));
+        int count = listed ? steps.Count : t.Depth;
+        int reach = listed ? Math.Max(TRows.Count, TRows.Count * t.Depth / Math.Max(count, 1)) : TRows.Count;
         // One step p of k, with a = A[i, p] broadcast and b = B[p, j..j + NR) per panel (8 x 3 shown; TRows = 4 keeps
         // rows 0-3, TPanels = 1 or 2 keeps the first columns, and the rest fold away at compile time):
         //             b0 (panel 0)     b1 (panel 1)     b2 (panel 2)
@@ -94,9 +97,9 @@ internal static class MicroKernel
             // reach = TRows k / count floats further each step covers it in count steps (a new line every other
             // step when no step is skipped); past 16 floats a step, the following line too. A prefetch never
             // faults, and none lands more than a line past the rows.
-            int p = Unsafe.Add(ref step, s);
+            int p = (int)TOrder.At(ref step, s);
             Prefetch.Line(ref Unsafe.Add(ref next, s * reach));
-            if (reach > 16)
+            if (listed && reach > 16)
             {
                 Prefetch.Line(ref Unsafe.Add(ref next, (s * reach) + 16));
             }

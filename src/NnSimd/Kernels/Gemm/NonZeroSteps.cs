@@ -21,9 +21,9 @@ internal static class NonZeroSteps
     public const int Capacity = GemmBlocking.DepthBlock;
 
     /// <summary>
-    /// The least depth at which a tile looks for zero steps: looking reads the tile's rows once more, a few percent of
-    /// a tile as deep as 784 (MNIST's first layer); for the 50 or 100 steps of a hidden layer it would cost more,
-    /// and sigmoid or tanh outputs are never zero anyway.
+    /// The least depth at which a kernel looks for zero steps: looking reads the rows once more, a few percent of a
+    /// tile as deep as 784 (MNIST's first layer); for the 50 or 100 steps of a hidden layer it would cost more, and
+    /// sigmoid or tanh outputs are never zero anyway (looking at them cost 4% of a dense image at batch 1).
     /// </summary>
     public const int TileDepth = 128;
 

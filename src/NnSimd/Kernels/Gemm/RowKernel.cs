@@ -16,12 +16,13 @@ internal static class RowKernel
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TSimd, TVec, TEpi, TPanels>(
+    public static void Run<TSimd, TVec, TEpi, TPanels, TOrder>(
         ref float a, PackedMatrix b, int j0, int kc0, int depth, Steps steps, ref float c, ReadOnlySpan<float> bias, bool first, bool last, ref float scratch)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TEpi : IEpilogue
         where TPanels : IRowCount
+        where TOrder : IStepOrder
     {
         Debug.Assert(depth > 0 && j0 + TPanels.Count <= b.Panels && kc0 + depth <= b.Rows && steps.Count <= depth, "the row's panels, depth and steps lie inside B");
         int w = TSimd.Count;
@@ -48,11 +49,13 @@ internal static class RowKernel
             if (TPanels.Count > 3) { s3 = TSimd.LoadFirst(ref c3, cols3, ref scratch); }
         }
 
-        // Only the steps of k where the row is not zero (NonZeroSteps): the others leave every sum's bits as they are.
+        // With a list (ListedSteps), only the steps of k where the row is not zero (NonZeroSteps): the others leave
+        // every sum's bits as they are.
         ref int step = ref steps.First;
-        for (int s = 0; s < steps.Count; s++)
+        int count = typeof(TOrder) == typeof(ListedSteps) ? steps.Count : depth;
+        for (int s = 0; s < count; s++)
         {
-            int p = Unsafe.Add(ref step, s);
+            int p = (int)TOrder.At(ref step, s);
             TVec av = TSimd.Broadcast(Unsafe.Add(ref a, p));
             s0 = TSimd.MulAdd(av, TSimd.Load(ref Unsafe.Add(ref p0, p * w)), s0);
             if (TPanels.Count > 1) { s1 = TSimd.MulAdd(av, TSimd.Load(ref Unsafe.Add(ref p1, p * w)), s1); }
