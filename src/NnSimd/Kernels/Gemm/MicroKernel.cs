@@ -79,7 +79,7 @@ internal static class MicroKernel
         // With a list (ListedSteps), the tile takes only the steps of k where one of its rows is not zero
         // (NonZeroSteps), which changes no bit, and the prefetch of the next tile's rows still covers all of them.
         // Specialised per order, so the loop over every step has neither the list nor the wider prefetch.
-        bool listed = typeof(TOrder) == typeof(ListedSteps);
+        bool listed = TOrder.Listed;
         ref int step = ref steps.First;
         int count = listed ? steps.Count : t.Depth;
         int reach = listed ? Math.Max(TRows.Count, TRows.Count * t.Depth / Math.Max(count, 1)) : TRows.Count;

@@ -145,6 +145,9 @@ internal readonly ref struct Steps(ref int first, int count)
 /// </summary>
 internal interface IStepOrder
 {
+    /// <summary>Whether the steps come from a list (and some are left out), not every one in order.</summary>
+    static abstract bool Listed { get; }
+
     /// <summary>The step of entry <paramref name="e"/>.</summary>
     static abstract nint At(ref int list, int e);
 }
@@ -152,6 +155,8 @@ internal interface IStepOrder
 /// <summary>Every step: entry e is step e.</summary>
 internal readonly struct EveryStep : IStepOrder
 {
+    public static bool Listed => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static nint At(ref int list, int e) => e;
 }
@@ -159,6 +164,8 @@ internal readonly struct EveryStep : IStepOrder
 /// <summary>The listed steps: entry e is list[e].</summary>
 internal readonly struct ListedSteps : IStepOrder
 {
+    public static bool Listed => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static nint At(ref int list, int e) => Unsafe.Add(ref list, e);
 }

@@ -52,7 +52,7 @@ internal static class RowKernel
         // With a list (ListedSteps), only the steps of k where the row is not zero (NonZeroSteps): the others leave
         // every sum's bits as they are.
         ref int step = ref steps.First;
-        int count = typeof(TOrder) == typeof(ListedSteps) ? steps.Count : depth;
+        int count = TOrder.Listed ? steps.Count : depth;
         for (int s = 0; s < count; s++)
         {
             int p = (int)TOrder.At(ref step, s);

@@ -37,9 +37,10 @@ internal static class TailKernel
             ref float c = ref Unsafe.Add(ref c0, t0 + t);
             int i = i0;
 
-            // On AVX-512 the tile finishes its sums itself (Packed): the bias of lane 2 row + column.
+            // With 16 lanes (AVX-512) the tile finishes its sums itself, 8 rows x 2 columns as one vector (Packed): the
+            // bias of lane 2 row + column.
             TVec pairBias = TSimd.Zero;
-            if (typeof(TSimd) == typeof(Simd512) && hasBias)
+            if (TSimd.Count == 16 && hasBias)
             {
                 float x = bias[t0 + t], y = t + 1 < tails ? bias[t0 + t + 1] : 0f;
                 Vector512<float> pattern = Vector512.Create(x, y, x, y, x, y, x, y, x, y, x, y, x, y, x, y);
@@ -81,7 +82,7 @@ internal static class TailKernel
             }
         }
 
-        if (typeof(TSimd) == typeof(Simd512) || (bias.IsEmpty && TEpi.IsIdentity))
+        if (TSimd.Count == 16 || (bias.IsEmpty && TEpi.IsIdentity))
         {
             return;
         }
@@ -104,7 +105,7 @@ internal static class TailKernel
     /// <paramref name="w1"/>) into c (stride <paramref name="ldc"/>): one accumulator per pair with k in the lanes,
     /// summed across, then the last k % lanes products added in order. The order depends on k and the path only,
     /// never on the row count, so a row's result is the same in any tile. On AVX-512 the tile also applies the
-    /// epilogue (<paramref name="pairBias"/>: the bias of lane 2 row + column); elsewhere Run does, row by row.
+    /// epilogue (<paramref name="pairBias"/>: the bias of lane 2 row + column) with 16 lanes; with fewer, Run does, row by row.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -170,7 +171,7 @@ internal static class TailKernel
             }
         }
 
-        if (typeof(TSimd) == typeof(Simd512))
+        if (TSimd.Count == 16)
         {
             Vector512<float> sums = SumEach(As512(s00), As512(s01), As512(s10), As512(s11), As512(s20), As512(s21), As512(s30), As512(s31),
                 As512(s40), As512(s41), As512(s50), As512(s51), As512(s60), As512(s61), As512(s70), As512(s71));

@@ -52,7 +52,7 @@ internal static class Int8MicroKernel
         // or copied zero-padded to t.Tail at A's end (the weights past k are packed as 0, and B's steps are padded
         // to a multiple of 8). Rows are reached from two pointers with scaled indices, so the loop needs few general
         // registers.
-        bool listed = typeof(TOrder) == typeof(ListedSteps);
+        bool listed = TOrder.Listed;
         Debug.Assert(!listed || (TPanels.Count == 2 && groups.Count <= whole / g), "only 2-panel tiles skip groups, within the whole ones");
         ref byte rows = ref a;
         nint lda = k;
