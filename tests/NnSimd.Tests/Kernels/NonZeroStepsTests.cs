@@ -93,8 +93,10 @@ public class NonZeroStepsTests
 
     /// <summary>
     /// The same products with skipping and without: a copy of B with one more column holding an infinite weight (at a
-    /// step where no row is zero, so only that column is affected) skips nothing, and every other column must come
-    /// out with the same bits. Column j's result depends on column j alone, whichever panel or tail it sits in.
+    /// step where no row is zero, so only that column is affected) skips nothing, and every panel column must come
+    /// out with the same bits: a panel column's result is its own FMA chain over k, whichever panel it sits in. (The
+    /// tail columns, dot products over every step, are compared only where both layouts have them: one more column
+    /// can turn a few tail columns into a padded panel, 4 lanes wide, which sums in another order.)
     /// </summary>
     [Theory]
     [InlineData(37, 784, 50)]
@@ -132,9 +134,10 @@ public class NonZeroStepsTests
             var cWide = new float[m * (n + 1)];
             Gemm.Multiply(a, m, k, skipping, bias.AsSpan(0, n), activation, c);
             Gemm.Multiply(a, m, k, whole, bias, activation, cWide);
+            int same = whole.TailColumns > 0 ? n : skipping.PanelColumns;
             for (int i = 0; i < m; i++)
             {
-                Assert.Equal(cWide.AsSpan(i * (n + 1), n).ToArray(), c.AsSpan(i * n, n).ToArray());
+                Assert.Equal(cWide.AsSpan(i * (n + 1), same).ToArray(), c.AsSpan(i * n, same).ToArray());
             }
         }
     }
