@@ -201,10 +201,11 @@ public class Int8GemmTests
     }
 
     /// <summary>
-    /// Rows like MNIST's pixels, mostly zero, which the VNNI tiles take only at the groups of 4 bytes where a row of
-    /// the tile is not zero (NonZeroSteps): 6- and 4-row tiles, rows left to the row kernel, depths at and past the
-    /// 128 bytes where tiles start to look, a tile dense at its start (every group taken), odd lengths whose last
-    /// group is partial. The sums are integers, so the bits must be the reference's.
+    /// Rows like MNIST's pixels, mostly zero, which the VNNI kernels take only at the groups of 4 bytes where a row of
+    /// the tile (or the single row) is not zero (NonZeroSteps): 6- and 4-row tiles, the row kernel on 8, 4, 2 and 1
+    /// panels with lists that end inside an iteration, depths at and past the 128 bytes where kernels start to look, a
+    /// tile dense at its start (every group taken), odd lengths whose last group is partial. The sums are integers,
+    /// so the bits must be the reference's.
     /// </summary>
     [Theory]
     [MemberData(nameof(Strategies))]

@@ -187,7 +187,16 @@ internal static class Int8Gemm
 
         for (; i < m; i++)
         {
-            RowStrip<TDot, TAcc, TSimd, TVec, TEpi>(ref Unsafe.Add(ref a0, i * k), (m - i) * k, ref Unsafe.Add(ref c0, i * args.Ldc), Unsafe.Add(ref s0, i * rowScaleStep), b, args);
+            ref byte row = ref Unsafe.Add(ref a0, i * k);
+            scoped Steps groups = skipZeros ? NonZeroSteps.FindGroups(ref row, k, 1, k / TDot.Group, ref found) : default;
+            if (NonZeroSteps.Skips(groups))
+            {
+                RowStrip<TDot, TAcc, TSimd, TVec, TEpi, ListedSteps>(ref row, (m - i) * k, ref Unsafe.Add(ref c0, i * args.Ldc), Unsafe.Add(ref s0, i * rowScaleStep), b, args, groups);
+            }
+            else
+            {
+                RowStrip<TDot, TAcc, TSimd, TVec, TEpi, EveryStep>(ref row, (m - i) * k, ref Unsafe.Add(ref c0, i * args.Ldc), Unsafe.Add(ref s0, i * rowScaleStep), b, args, groups);
+            }
         }
     }
 
@@ -259,36 +268,37 @@ internal static class Int8Gemm
         }
     }
 
-    /// <summary>One row of A across every panel of B: 8 panels at a time, then 4, 2 and 1 as they are left, then the tail columns.</summary>
+    /// <summary>One row of A across every panel of B, taking the groups of k in TOrder: 8 panels at a time, then 4, 2 and 1 as they are left, then the tail columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RowStrip<TDot, TAcc, TSimd, TVec, TEpi>(ref byte a, int available, ref float c, float rowScale, QuantizedMatrix b, Int8TileArgs args)
+    private static void RowStrip<TDot, TAcc, TSimd, TVec, TEpi, TOrder>(ref byte a, int available, ref float c, float rowScale, QuantizedMatrix b, Int8TileArgs args, Steps groups)
         where TDot : IDot<TAcc, TVec>
         where TAcc : struct
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TEpi : IEpilogue
+        where TOrder : IStepOrder
     {
         int j = 0;
         for (; j + 8 <= b.Panels; j += 8)
         {
-            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels8>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels8, TOrder>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args, groups);
         }
 
         if (j + 4 <= b.Panels)
         {
-            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels4>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels4, TOrder>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args, groups);
             j += 4;
         }
 
         if (j + 2 <= b.Panels)
         {
-            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels2>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels2, TOrder>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args, groups);
             j += 2;
         }
 
         if (j < b.Panels)
         {
-            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels1>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args);
+            Int8RowKernel.Row<TDot, TAcc, TSimd, TVec, TEpi, Panels1, TOrder>(ref a, available, ref b.Panel(j), j * TDot.Lanes, ref c, rowScale, args, groups);
         }
 
         if (b.TailColumns > 0)

@@ -9,7 +9,10 @@ namespace NnSimd.Kernels;
 /// The int8 kernel for one row of A (a batch of one, and the rows left below a tile): TPanels (8, 4, 2 or 1) panels
 /// with 8 accumulators whatever the panel count, so the sums never wait on VPDPBUSD's latency. Accumulator i sums
 /// panel i % TPanels over the steps i / TPanels, + 8 / TPanels, ...; the partial sums of a panel are added at the end
-/// (integers: exact, so the result is the tile's bit for bit).
+/// (integers: exact, so the result is the tile's bit for bit). With a list (ListedSteps) it takes only the groups where
+/// the row is not zero: 72% of an MNIST image's groups are, and the all-int8 book network at batch 1 took 0.528 us
+/// per image instead of 0.661; the loop over every group is left as it was (a first version that shared one indexed
+/// loop was 17-20% slower on dense rows).
 /// </summary>
 internal static class Int8RowKernel
 {
@@ -19,13 +22,14 @@ internal static class Int8RowKernel
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels>(ref byte a, int available, ref byte panel, int col, ref float c, float rowScale, Int8TileArgs t)
+    public static void Row<TDot, TAcc, TSimd, TVec, TEpi, TPanels, TOrder>(ref byte a, int available, ref byte panel, int col, ref float c, float rowScale, Int8TileArgs t, Steps groups = default)
         where TDot : IDot<TAcc, TVec>
         where TAcc : struct
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TEpi : IEpilogue
         where TPanels : IRowCount
+        where TOrder : IStepOrder
     {
         int p = TPanels.Count;
         Debug.Assert(p is 1 or 2 or 4 or 8, "8 accumulators over 8, 4, 2 or 1 panels");
@@ -45,6 +49,69 @@ internal static class Int8RowKernel
         ref byte bp = ref panel;
         nint sb = t.StepBytes;
         int iterations = whole / chunk;
+        if (TOrder.Listed)
+        {
+            // Only the listed groups before `whole`, those where the row is not zero (NonZeroSteps; integer sums, so
+            // leaving out the others is exact): whole iterations as below, each group from the list, then the rest of
+            // the list one group at a time into the first p accumulators; pass 1 below takes what A has past whole.
+            ref int list = ref groups.First;
+            int entries = groups.Count;
+            while (entries > 0 && Unsafe.Add(ref list, entries - 1) >= whole / g)
+            {
+                entries--;
+            }
+
+            int e = 0;
+            for (; e + steps <= entries; e += steps)
+            {
+                nint q0 = Unsafe.Add(ref list, e);
+                nint q1 = steps > 1 ? Unsafe.Add(ref list, e + 1) : q0;
+                nint q2 = steps > 2 ? Unsafe.Add(ref list, e + 2) : q0;
+                nint q3 = steps > 3 ? Unsafe.Add(ref list, e + 3) : q0;
+                nint q4 = steps > 4 ? Unsafe.Add(ref list, e + 4) : q0;
+                nint q5 = steps > 5 ? Unsafe.Add(ref list, e + 5) : q0;
+                nint q6 = steps > 6 ? Unsafe.Add(ref list, e + 6) : q0;
+                nint q7 = steps > 7 ? Unsafe.Add(ref list, e + 7) : q0;
+                TAcc x0 = TDot.Broadcast(ref Unsafe.Add(ref a, q0 * g));
+                TAcc x1 = steps > 1 ? TDot.Broadcast(ref Unsafe.Add(ref a, q1 * g)) : x0;
+                TAcc x2 = steps > 2 ? TDot.Broadcast(ref Unsafe.Add(ref a, q2 * g)) : x0;
+                TAcc x3 = steps > 3 ? TDot.Broadcast(ref Unsafe.Add(ref a, q3 * g)) : x0;
+                TAcc x4 = steps > 4 ? TDot.Broadcast(ref Unsafe.Add(ref a, q4 * g)) : x0;
+                TAcc x5 = steps > 5 ? TDot.Broadcast(ref Unsafe.Add(ref a, q5 * g)) : x0;
+                TAcc x6 = steps > 6 ? TDot.Broadcast(ref Unsafe.Add(ref a, q6 * g)) : x0;
+                TAcc x7 = steps > 7 ? TDot.Broadcast(ref Unsafe.Add(ref a, q7 * g)) : x0;
+                c0 = TDot.Dot(c0, x0, TDot.Load(ref Unsafe.Add(ref panel, q0 * sb)));
+                c1 = TDot.Dot(c1, p > 1 ? x0 : x1, TDot.Load(ref Unsafe.Add(ref panel, ((p > 1 ? q0 : q1) * sb) + (1 % p * w))));
+                c2 = TDot.Dot(c2, p > 2 ? x0 : p == 2 ? x1 : x2, TDot.Load(ref Unsafe.Add(ref panel, ((p > 2 ? q0 : p == 2 ? q1 : q2) * sb) + (2 % p * w))));
+                c3 = TDot.Dot(c3, p > 2 ? x0 : p == 2 ? x1 : x3, TDot.Load(ref Unsafe.Add(ref panel, ((p > 2 ? q0 : p == 2 ? q1 : q3) * sb) + (3 % p * w))));
+                c4 = TDot.Dot(c4, p > 4 ? x0 : p == 4 ? x1 : p == 2 ? x2 : x4, TDot.Load(ref Unsafe.Add(ref panel, ((p > 4 ? q0 : p == 4 ? q1 : p == 2 ? q2 : q4) * sb) + (4 % p * w))));
+                c5 = TDot.Dot(c5, p > 4 ? x0 : p == 4 ? x1 : p == 2 ? x2 : x5, TDot.Load(ref Unsafe.Add(ref panel, ((p > 4 ? q0 : p == 4 ? q1 : p == 2 ? q2 : q5) * sb) + (5 % p * w))));
+                c6 = TDot.Dot(c6, p > 4 ? x0 : p == 4 ? x1 : p == 2 ? x3 : x6, TDot.Load(ref Unsafe.Add(ref panel, ((p > 4 ? q0 : p == 4 ? q1 : p == 2 ? q3 : q6) * sb) + (6 % p * w))));
+                c7 = TDot.Dot(c7, p > 4 ? x0 : p == 4 ? x1 : p == 2 ? x3 : x7, TDot.Load(ref Unsafe.Add(ref panel, ((p > 4 ? q0 : p == 4 ? q1 : p == 2 ? q3 : q7) * sb) + (7 % p * w))));
+            }
+
+            for (; e < entries; e++)
+            {
+                nint q = Unsafe.Add(ref list, e);
+                TAcc xq = TDot.Broadcast(ref Unsafe.Add(ref a, q * g));
+                ref byte bq = ref Unsafe.Add(ref panel, q * sb);
+                c0 = TDot.Dot(c0, xq, TDot.Load(ref bq));
+                if (p > 1) { c1 = TDot.Dot(c1, xq, TDot.Load(ref Unsafe.Add(ref bq, w))); }
+                if (p > 2) { c2 = TDot.Dot(c2, xq, TDot.Load(ref Unsafe.Add(ref bq, 2 * w))); c3 = TDot.Dot(c3, xq, TDot.Load(ref Unsafe.Add(ref bq, 3 * w))); }
+                if (p > 4)
+                {
+                    c4 = TDot.Dot(c4, xq, TDot.Load(ref Unsafe.Add(ref bq, 4 * w)));
+                    c5 = TDot.Dot(c5, xq, TDot.Load(ref Unsafe.Add(ref bq, 5 * w)));
+                    c6 = TDot.Dot(c6, xq, TDot.Load(ref Unsafe.Add(ref bq, 6 * w)));
+                    c7 = TDot.Dot(c7, xq, TDot.Load(ref Unsafe.Add(ref bq, 7 * w)));
+                }
+            }
+
+            iterations = 0;
+            x = ref Unsafe.Add(ref a, whole);
+            bp = ref Unsafe.Add(ref panel, whole / g * sb);
+        }
+
         for (int pass = 0; pass < 2; pass++)
         {
             for (int left = iterations; left > 0; left--)
