@@ -38,6 +38,11 @@ public class LocalMirrorTests
 
         mirror.Dispose();
         using var next = new TcpListener(IPAddress.Loopback, port);
-        next.Start(); // the port is free again
+
+        // The port is free again: no listener holds it. The connection the request used may still sit in TIME_WAIT on
+        // the mirror's side, which without SO_REUSEADDR refuses the bind as well ("Address already in use" in a CI run);
+        // with it, only a listener still bound to the port does.
+        next.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        next.Start();
     }
 }
