@@ -30,13 +30,16 @@ internal static class NonZeroSteps
     /// <summary>Entries a buffer needs: one per step, and one vector more that a 512-bit store may write past the count.</summary>
     public const int BufferLength = Capacity + 16;
 
-    /// <summary>0, 1, ..., Capacity - 1: every step, for a matrix whose weights forbid skipping.</summary>
+    /// <summary>0, 1, ..., Capacity - 1: every step, for rows dense from their start (see <see cref="Window"/>).</summary>
     public static readonly int[] All = Enumerable.Range(0, Capacity).ToArray();
 
     /// <summary>Whether <paramref name="steps"/> leaves some out: a list found by Find, not every step (nor none given).</summary>
     public static bool Skips(Steps steps) => !Unsafe.IsNullRef(ref steps.First) && !Unsafe.AreSame(ref steps.First, ref All[0]);
 
-    /// <summary>Of the first steps, how many must be zero in every row for the rest to be looked at (see <see cref="Find(ref float, int, int, int, ref int)"/>).</summary>
+    /// <summary>
+    /// How many steps are looked at first: if more than 7 in 8 of them are not zero, the rows are taken as dense and
+    /// every step is taken (see <see cref="Find(ref float, int, int, int, ref int)"/>).
+    /// </summary>
     private const int Window = 64;
 
     /// <summary>
@@ -62,13 +65,14 @@ internal static class NonZeroSteps
 
     private static Steps Find(ref byte a, int lda, int rows, int length, uint bits, ref int buffer)
     {
-        int count = Collect(ref a, lda, rows, 0, Math.Min(length, Window), bits, ref buffer, 0);
-        if (count * 8 > Window * 7)
+        int first = Math.Min(length, Window);
+        int count = Collect(ref a, lda, rows, 0, first, bits, ref buffer, 0);
+        if (count * 8 > first * 7)
         {
             return new Steps(ref All[0], length);
         }
 
-        return new Steps(ref buffer, Collect(ref a, lda, rows, Math.Min(length, Window), length, bits, ref buffer, count));
+        return new Steps(ref buffer, Collect(ref a, lda, rows, first, length, bits, ref buffer, count));
     }
 
     /// <summary>
