@@ -245,7 +245,7 @@ internal static class Int8Gemm
     }
 
     /// <summary>
-    /// Whether the tiles leave out the groups of k where all their rows are zero (<see cref="NonZeroSteps"/>): with
+    /// Whether the tiles and single rows leave out the groups of k where all their rows are zero (<see cref="NonZeroSteps"/>): with
     /// VPDPBUSD's groups of 4 bytes, for a k of at least <see cref="NonZeroSteps.TileDepth"/> bytes (the look reads the
     /// rows once more; the 50 or 100 bytes of a hidden layer's quantized activations would not repay it) and of at
     /// most 4 <see cref="NonZeroSteps.Capacity"/> (the list's room).
