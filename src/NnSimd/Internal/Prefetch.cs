@@ -20,6 +20,25 @@ internal static class Prefetch
         }
     }
 
+    /// <summary>
+    /// Asks for every cache line of <paramref name="bytes"/> to be brought into L1, all at once: for input that is
+    /// read next, whole, and may still be in DRAM. The reads alone leave many of its lines to arrive one wait after
+    /// another; asked for up front they arrive together.
+    /// </summary>
+    public static unsafe void LinesIntoL1(ReadOnlySpan<byte> bytes)
+    {
+        if (Sse.IsSupported && !bytes.IsEmpty)
+        {
+            ref byte first = ref MemoryMarshal.GetReference(bytes);
+            for (int i = 0; i < bytes.Length; i += 64)
+            {
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref first, i)));
+            }
+
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref first, bytes.Length - 1)));
+        }
+    }
+
     /// <summary>Asks for every cache line of <paramref name="bytes"/> to be brought into L2 (see <see cref="Line"/>).</summary>
     public static unsafe void Lines(ReadOnlySpan<byte> bytes)
     {
